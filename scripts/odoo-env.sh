@@ -1,0 +1,54 @@
+# Sourced by the other scripts: resolves Odoo, the venv, the cluster and writes .local/odoo.conf.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$ROOT/scripts/venv.sh"
+ODOO_SRC="$("$ROOT/scripts/odoo-source.sh")"
+PG_PORT="$("$ROOT/scripts/pg.sh" start)"
+PY="$ROOT/.venv/bin/python"
+ODOO_BIN="$ODOO_SRC/odoo-bin"
+# Standard modules our addons are tested and demoed with (the template database holds them).
+BASE_MODULES="sale_management,sale_stock,base_vat,l10n_fr_account,account_payment"
+OUR_MODULES="marketplace_connector,marketplace_octopia,marketplace_vat"
+addons="$ODOO_SRC/odoo/addons"
+[ -d "$ODOO_SRC/addons" ] && addons="$ODOO_SRC/addons,$addons"
+ODOO_CONF="$ROOT/.local/odoo.conf"
+mkdir -p "$ROOT/.local"
+cat > "$ODOO_CONF.tmp" <<CONF
+[options]
+addons_path = $addons,$ROOT
+data_dir = $ROOT/.local/filestore
+db_host = 127.0.0.1
+db_port = $PG_PORT
+db_user = odoo
+db_password = False
+admin_passwd = admin
+list_db = True
+without_demo = all
+log_level = warn
+CONF
+mv "$ODOO_CONF.tmp" "$ODOO_CONF"
+export PGHOST=127.0.0.1 PGPORT="$PG_PORT" PGUSER=odoo
+odoo() { "$PY" "$ODOO_BIN" -c "$ODOO_CONF" "$@"; }
+db_exists() { [ "$(psql -d postgres -Atc "select 1 from pg_database where datname='$1'")" = 1 ]; }
+# A template database with Odoo's own modules, keyed by the Odoo tree and module list.
+template_db() {
+  local key; key="$(echo "$ODOO_SRC $BASE_MODULES ${1:-nodemo} $(stat -c %Y "$ODOO_SRC/odoo/release.py")" | sha1sum | cut -c1-10)"
+  local name="mkt_tpl_${1:-nodemo}_$key"
+  if ! db_exists "$name"; then
+    echo "Creating template database $name with $BASE_MODULES (about a minute, once)..." >&2
+    psql -d postgres -qc "drop database if exists \"$name.partial\""
+    local demo_flag=(--without-demo=all); [ "${1:-}" = demo ] && demo_flag=(--without-demo=)
+    odoo -d "$name.partial" -i "$BASE_MODULES" "${demo_flag[@]}" --stop-after-init --no-http >&2
+    psql -d postgres -qc "alter database \"$name.partial\" rename to \"$name\""
+  fi
+  echo "$name"
+}
+# Fresh database $1 copied from the template, with our addons installed.
+fresh_db() {
+  local db="$1" tpl; tpl="$(template_db "${2:-nodemo}")"
+  psql -d postgres -qc "drop database if exists \"$db\" with (force)"
+  psql -d postgres -qc "create database \"$db\" template \"$tpl\""
+  rm -rf "$ROOT/.local/filestore/filestore/$db"
+  [ -d "$ROOT/.local/filestore/filestore/$tpl" ] && mkdir -p "$ROOT/.local/filestore/filestore" && cp -r "$ROOT/.local/filestore/filestore/$tpl" "$ROOT/.local/filestore/filestore/$db"
+  odoo -d "$db" -i "${3:-$OUR_MODULES}" --stop-after-init --no-http >&2
+}
