@@ -1,0 +1,532 @@
+import json
+import logging
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..transport import (
+    AuthenticationError,
+    MarketplaceError,
+    QuotaExhaustedError,
+    RateLimitedError,
+    TemporaryError,
+    TransportConfig,
+    get_transport_class,
+)
+from ..transport.base import TokenStore
+from ..transport.http import redact_text
+
+_logger = logging.getLogger(__name__)
+
+MANAGER = "marketplace_connector.group_marketplace_manager"
+LOCK_NAMESPACE = 720431  # pg advisory lock class id for channel runs
+
+
+def to_naive_utc(dt):
+    """Aware datetime -> naive UTC, as Odoo stores Datetime fields."""
+    return dt.astimezone(timezone.utc).replace(tzinfo=None) if dt.tzinfo else dt
+
+
+def is_testing():
+    return getattr(threading.current_thread(), "testing", False)
+
+
+class ChannelTokenStore(TokenStore):
+    """Keeps the transport's access token on the channel between runs."""
+
+    def __init__(self, channel):
+        self.channel = channel.sudo()
+        super().__init__(self.channel.access_token or None, self.channel.access_token_expires_at or 0.0)
+
+    def set(self, token, expires_at):
+        super().set(token, expires_at)
+        self.channel.write({"access_token": token or False, "access_token_expires_at": expires_at or 0.0})
+
+
+class MarketplaceChannel(models.Model):
+    _name = "marketplace.channel"
+    _description = "Marketplace Channel"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "sequence, name"
+
+    # -- identity ---------------------------------------------------------------------
+    name = fields.Char(required=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    channel_type = fields.Selection(selection=[], string="Type", required=True, tracking=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    user_id = fields.Many2one(
+        "res.users", string="Responsible", default=lambda self: self.env.user,
+        help="Receives the activities raised by sync failures.")
+    color = fields.Integer()
+
+    # -- connection -------------------------------------------------------------------
+    base_url = fields.Char(
+        "API base URL", required=True, tracking=True,
+        help="Overridable for sandboxes and for the bundled simulator.")
+    api_account = fields.Char(
+        "Account / seller id", tracking=True, help="Seller id, site id or shop name, as the marketplace names it.")
+    api_login = fields.Char("Client id / login", groups=MANAGER, copy=False, exportable=False)
+    api_secret = fields.Char("Client secret / password / token", groups=MANAGER, copy=False, exportable=False)
+    webhook_secret = fields.Char(groups=MANAGER, copy=False, exportable=False)
+    access_token = fields.Char(groups=MANAGER, copy=False, exportable=False, readonly=True)
+    access_token_expires_at = fields.Float(groups=MANAGER, copy=False, exportable=False, readonly=True)
+    timeout = fields.Integer("Timeout (s)", default=30)
+    page_size = fields.Integer(default=100, help="Orders per listing page (capped by each marketplace).")
+    connection_state = fields.Selection(
+        [("unknown", "Not tested"), ("ok", "Connected"), ("error", "Error")], default="unknown", readonly=True,
+        copy=False)
+    connection_message = fields.Text(readonly=True, copy=False)
+
+    # -- sales defaults ---------------------------------------------------------------
+    warehouse_id = fields.Many2one(
+        "stock.warehouse", check_company=True,
+        default=lambda self: self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1))
+    team_id = fields.Many2one("crm.team", "Sales team", check_company=True)
+    pricelist_id = fields.Many2one("product.pricelist", check_company=True)
+    currency_id = fields.Many2one("res.currency", related="company_id.currency_id")
+    payment_term_id = fields.Many2one("account.payment.term", check_company=True)
+    shipping_product_id = fields.Many2one(
+        "product.product", default=lambda self: self.env.ref(
+            "marketplace_connector.product_marketplace_shipping", raise_if_not_found=False))
+    discount_product_id = fields.Many2one(
+        "product.product", default=lambda self: self.env.ref(
+            "marketplace_connector.product_marketplace_discount", raise_if_not_found=False))
+    prices_include_tax = fields.Selection(
+        [("marketplace", "As the marketplace says"), ("included", "Always tax included"),
+         ("excluded", "Always tax excluded")], default="marketplace", required=True)
+
+    # -- policies ---------------------------------------------------------------------
+    auto_confirm = fields.Boolean("Confirm orders automatically", default=True)
+    auto_accept = fields.Boolean(
+        "Accept orders automatically", default=False,
+        help="Orders waiting for acceptance are accepted when every product is in stock.")
+    ship_on_validate = fields.Boolean(
+        "Send shipments on delivery validation", default=True,
+        help="Validating a delivery queues its carrier and tracking number for the marketplace.")
+    log_retention_days = fields.Integer(default=30)
+
+    # -- scheduling and cursor ------------------------------------------------------
+    import_interval = fields.Integer("Order import every (min)", default=15)
+    offer_interval = fields.Integer("Offer push every (min)", default=60)
+    overlap_minutes = fields.Integer(
+        "Overlap window (min)", default=10,
+        help="Each run re-reads orders updated this long before the cursor: late writes are not missed.")
+    lookback_days = fields.Integer(
+        "Daily look-back (days)", default=2, help="Once a day, re-read the orders updated in the last N days.")
+    import_cursor = fields.Datetime(
+        "Orders imported up to", copy=False, tracking=True,
+        help="Marketplace 'updated at' of the last order fully processed (UTC).")
+    initial_import_days = fields.Integer("First import covers (days)", default=7)
+    last_import_at = fields.Datetime(readonly=True, copy=False)
+    last_import_success_at = fields.Datetime("Last successful sync", readonly=True, copy=False)
+    last_lookback_at = fields.Datetime(readonly=True, copy=False)
+    last_offer_push_at = fields.Datetime(readonly=True, copy=False)
+    paused_until = fields.Datetime(
+        copy=False, tracking=True, help="Set when the marketplace asks us to wait (quota, rate limit).")
+    last_error = fields.Text(readonly=True, copy=False)
+
+    # -- relations and counters -----------------------------------------------------
+    order_ids = fields.One2many("sale.order", "marketplace_channel_id")
+    offer_ids = fields.One2many("marketplace.offer", "channel_id")
+    failure_ids = fields.One2many("marketplace.import.failure", "channel_id")
+    order_count = fields.Integer(compute="_compute_counts")
+    offer_count = fields.Integer(compute="_compute_counts")
+    failure_count = fields.Integer(compute="_compute_counts")
+    log_count = fields.Integer(compute="_compute_counts")
+
+    _sql_constraints = [
+        ("positive_intervals", "CHECK(import_interval > 0 AND offer_interval > 0)",
+         "Sync intervals must be positive."),
+        ("overlap_not_negative", "CHECK(overlap_minutes >= 0)", "The overlap window cannot be negative."),
+    ]
+
+    def _compute_counts(self):
+        def grouped(model, domain):
+            rows = self.env[model]._read_group(domain + [("channel_id", "in", self.ids)], ["channel_id"], ["__count"])
+            return {channel.id: count for channel, count in rows}
+
+        orders = {
+            channel.id: count for channel, count in self.env["sale.order"]._read_group(
+                [("marketplace_channel_id", "in", self.ids)], ["marketplace_channel_id"], ["__count"])}
+        offers = grouped("marketplace.offer", [])
+        failures = grouped("marketplace.import.failure", [("state", "=", "open")])
+        logs = grouped("marketplace.sync.log", [])
+        for channel in self:
+            channel.order_count = orders.get(channel.id, 0)
+            channel.offer_count = offers.get(channel.id, 0)
+            channel.failure_count = failures.get(channel.id, 0)
+            channel.log_count = logs.get(channel.id, 0)
+
+    # -- transport ------------------------------------------------------------------
+    def _prepare_transport_config(self):
+        """Values for :class:`TransportConfig`; connector addons extend ``options``."""
+        self.ensure_one()
+        channel = self.sudo()
+        return {
+            "base_url": channel.base_url,
+            "credentials": {
+                "login": channel.api_login or "",
+                "secret": channel.api_secret or "",
+                "webhook_secret": channel.webhook_secret or "",
+            },
+            "options": {"account": channel.api_account or "", "page_size": channel.page_size or 100},
+            "timeout": channel.timeout or 30,
+            "token_store": ChannelTokenStore(channel),
+        }
+
+    def _get_transport(self, operation_prefix=""):
+        self.ensure_one()
+        config = TransportConfig(**self._prepare_transport_config())
+        transport_class = get_transport_class(self.channel_type)
+        return transport_class(config, recorder=self._make_recorder(config.secret_values()),
+                               **self._transport_kwargs())
+
+    def _transport_kwargs(self):
+        """Extra keyword arguments for the transport (tests pass a fast ``sleep``)."""
+        sleep = self.env.context.get("marketplace_sleep")
+        return {"sleep": sleep} if sleep else {}
+
+    def _make_recorder(self, secrets):
+        channel = self
+
+        def record(exchange):
+            channel._log_exchange(exchange, secrets)
+
+        return record
+
+    def _log_exchange(self, exchange, secrets=()):
+        self.env["marketplace.sync.log"].sudo().create({
+            "channel_id": self.id,
+            "operation": exchange.operation,
+            "method": exchange.method,
+            "url": redact_text(exchange.url, secrets),
+            "status_code": exchange.status or 0,
+            "duration_ms": exchange.duration_ms,
+            "state": "ok" if exchange.ok else "error",
+            "error": redact_text(exchange.error or "", secrets) or False,
+        })
+
+    def _redact(self, text):
+        self.ensure_one()
+        channel = self.sudo()
+        secrets = [channel.api_login, channel.api_secret, channel.webhook_secret, channel.access_token]
+        return redact_text(text or "", [s for s in secrets if s])
+
+    # -- buttons --------------------------------------------------------------------
+    def action_test_connection(self):
+        self.ensure_one()
+        try:
+            checks = self._get_transport().check_connection()
+        except MarketplaceError as exc:
+            self.write({"connection_state": "error", "connection_message": self._redact(str(exc))})
+            return self._notify(_("Connection failed"), self.connection_message, "danger")
+        message = "\n".join(f"✓ {check}" for check in checks) or _("Connected.")
+        self.write({"connection_state": "ok", "connection_message": message})
+        return self._notify(_("Connection succeeded"), message, "success")
+
+    def action_import_orders(self):
+        for channel in self:
+            channel._run_import(force=True)
+        return self._notify(_("Import finished"), _("See the channel's orders, failed imports and logs."), "info")
+
+    def action_push_offers(self):
+        for channel in self:
+            channel._push_offers()
+        return self._notify(_("Offers pushed"), _("See the offers' states."), "info")
+
+    def action_resume(self):
+        self.write({"paused_until": False})
+
+    def _notify(self, title, message, kind):
+        return {"type": "ir.actions.client", "tag": "display_notification",
+                "params": {"title": title, "message": message, "type": kind, "sticky": kind == "danger",
+                           "next": {"type": "ir.actions.act_window_close"}}}
+
+    def _action_open(self, model, domain, name):
+        return {"type": "ir.actions.act_window", "res_model": model, "name": name, "view_mode": "list,form",
+                "domain": domain, "context": {"default_channel_id": self.id}}
+
+    def action_open_orders(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("marketplace_connector.action_marketplace_orders")
+        action["domain"] = [("marketplace_channel_id", "in", self.ids)]
+        return action
+
+    def action_open_offers(self):
+        return self._action_open("marketplace.offer", [("channel_id", "in", self.ids)], _("Offers"))
+
+    def action_open_failures(self):
+        return self._action_open(
+            "marketplace.import.failure", [("channel_id", "in", self.ids), ("state", "=", "open")],
+            _("Failed imports"))
+
+    def action_open_logs(self):
+        return self._action_open("marketplace.sync.log", [("channel_id", "in", self.ids)], _("Sync logs"))
+
+    # -- scheduling -----------------------------------------------------------------
+    def _is_due(self, last, interval_minutes, now):
+        if self.paused_until and self.paused_until > now:
+            return False
+        return not last or last + timedelta(minutes=interval_minutes) <= now + timedelta(seconds=30)
+
+    @api.model
+    def _cron_import_orders(self):
+        now = fields.Datetime.now()
+        for channel in self.search([]):
+            if channel._is_due(channel.last_import_at, channel.import_interval, now):
+                channel.with_company(channel.company_id)._run_import()
+
+    @api.model
+    def _cron_push_offers(self):
+        now = fields.Datetime.now()
+        for channel in self.search([]):
+            if channel._is_due(channel.last_offer_push_at, channel.offer_interval, now):
+                channel.with_company(channel.company_id)._push_offers()
+
+    @api.model
+    def _cron_send_shipments(self):
+        orders = self.env["sale.order"].search([("ship_sync_state", "=", "todo"), ("marketplace_channel_id", "!=", False)])
+        orders._send_marketplace_shipment()
+
+    def _commit_progress(self):
+        """Commit what a run has done so far.
+
+        Justification: a run imports many orders; committing after each page keeps every
+        imported order and the cursor that covers them if the worker dies later, and the
+        next run resumes from there. Never inside tests (they run in one transaction).
+        """
+        if not is_testing() and not self.env.context.get("marketplace_no_commit"):
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @contextmanager
+    def _run_lock(self):
+        """Per-channel PostgreSQL advisory lock: a second worker skips the channel."""
+        self.env.cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (LOCK_NAMESPACE, self.id))
+        acquired = self.env.cr.fetchone()[0]
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", (LOCK_NAMESPACE, self.id))
+
+    # -- order import ---------------------------------------------------------------
+    def _import_window_start(self, now):
+        """Start of this run's 'updated since' window (naive UTC)."""
+        self.ensure_one()
+        if not self.import_cursor:
+            return now - timedelta(days=self.initial_import_days)
+        start = self.import_cursor - timedelta(minutes=self.overlap_minutes)
+        if self.lookback_days and (not self.last_lookback_at or self.last_lookback_at <= now - timedelta(days=1)):
+            start = min(start, now - timedelta(days=self.lookback_days))
+        return start
+
+    def _run_import(self, force=False):
+        """One import run: lock, read pages since the cursor, import each order in its savepoint."""
+        self.ensure_one()
+        with self._run_lock() as acquired:
+            if not acquired:
+                _logger.info("Channel %s: an import is already running, skipped", self.id)
+                return False
+            return self._import_orders(force=force)
+
+    def _import_orders(self, force=False):
+        self.ensure_one()
+        now = fields.Datetime.now()
+        if self.paused_until and self.paused_until > now and not force:
+            return False
+        start = self._import_window_start(now)
+        is_lookback = not self.last_lookback_at or self.last_lookback_at <= now - timedelta(days=1)
+        self.last_import_at = now
+        stats = {"imported": 0, "failed": 0, "skipped": 0}
+        try:
+            transport = self._get_transport()
+            for page in transport.iter_order_pages(start.replace(tzinfo=timezone.utc)):
+                newest = None
+                for payload in page:
+                    result, updated_at = self._import_payload(transport, payload)
+                    stats[result] += 1
+                    if updated_at and (newest is None or updated_at > newest):
+                        newest = updated_at
+                self._advance_cursor(newest, now)
+                self._commit_progress()
+        except QuotaExhaustedError as exc:
+            self._record_run_error(exc, pause_seconds=exc.retry_after)
+        except RateLimitedError as exc:
+            self._record_run_error(exc, pause_seconds=exc.retry_after)
+        except TemporaryError as exc:
+            self._record_run_error(exc)
+        except AuthenticationError as exc:
+            self._record_run_error(exc, activity=True)
+        except MarketplaceError as exc:
+            self._record_run_error(exc, activity=True)
+        else:
+            vals = {"last_import_success_at": now, "last_error": False}
+            if is_lookback:
+                vals["last_lookback_at"] = now
+            self.write(vals)
+        self._commit_progress()
+        return stats
+
+    def _advance_cursor(self, newest, now):
+        """Move the cursor to the newest processed 'updated at', never past our own clock."""
+        if not newest:
+            return
+        newest = min(to_naive_utc(newest), now)
+        if not self.import_cursor or newest > self.import_cursor:
+            self.import_cursor = newest
+
+    def _record_run_error(self, exc, pause_seconds=None, activity=False):
+        message = self._redact(str(exc))
+        vals = {"last_error": message}
+        if pause_seconds:
+            vals["paused_until"] = fields.Datetime.now() + timedelta(seconds=pause_seconds)
+        self.write(vals)
+        _logger.warning("Marketplace channel %s: %s", self.id, message)
+        if activity:
+            self._schedule_error_activity(_("Marketplace sync failed"), message)
+
+    def _schedule_error_activity(self, summary, note, record=None):
+        record = record or self
+        user = self.user_id or self.env.user
+        existing = record.activity_ids.filtered(lambda a: a.summary == summary and a.user_id == user)
+        if existing:
+            existing.write({"note": note})
+            return existing
+        return record.activity_schedule(
+            "mail.mail_activity_data_todo", summary=summary, note=note, user_id=user.id)
+
+    def _import_payload(self, transport, payload):
+        """Import one raw payload in its own savepoint; failures are recorded, never raised.
+
+        :return: (result, updated_at) with result in imported/skipped/failed
+        """
+        self.ensure_one()
+        Failure = self.env["marketplace.import.failure"]
+        try:
+            external_id, updated_raw = transport.order_key(payload)
+        except Exception as exc:  # unusable payload: keep it for a human
+            Failure._record(self, "", payload, _("Unreadable order payload: %s", exc))
+            return "failed", None
+        try:
+            with self.env.cr.savepoint():
+                order = transport.normalize_order(payload)
+                sale, changed = self.env["marketplace.order.importer"]._import_order(self, order)
+        except Exception as exc:  # one bad order never blocks the others
+            _logger.info("Channel %s: order %s failed: %s", self.id, external_id, exc)
+            Failure._record(self, external_id, payload, self._redact(str(exc)))
+            return "failed", self._parse_updated(updated_raw)
+        Failure._resolve(self, external_id, sale)
+        return ("imported" if changed else "skipped"), order.updated_at
+
+    @staticmethod
+    def _parse_updated(value):
+        from ..transport.normalized import parse_datetime
+
+        try:
+            return parse_datetime(value)
+        except Exception:
+            return None
+
+    def _import_one_order(self, external_id):
+        """Import a single order now (retry button, webhooks, recover by reference)."""
+        self.ensure_one()
+        transport = self._get_transport()
+        payload = transport.get_order(external_id)
+        return self._import_payload(transport, payload)[0]
+
+    # -- offers ---------------------------------------------------------------------
+    def _push_offers(self):
+        self.ensure_one()
+        self.last_offer_push_at = fields.Datetime.now()
+        try:
+            self.env["marketplace.offer"]._push_channel_offers(self)
+        except MarketplaceError as exc:
+            self._record_run_error(exc, pause_seconds=getattr(exc, "retry_after", None))
+        self._commit_progress()
+
+    # -- ship and refund ------------------------------------------------------------
+    def _map_carrier(self, picking):
+        """Marketplace carrier label for a delivery; connectors override with their mapping."""
+        carrier = getattr(picking, "carrier_id", False)
+        return carrier.name if carrier else (picking.marketplace_carrier_name or "")
+
+    def _prepare_shipment_request(self, sale, picking):
+        from ..transport import ShipmentRequest
+
+        lines = sale.order_line.filtered(
+            lambda l: l.marketplace_line_id and l.marketplace_shippable
+            and l.move_ids.filtered(lambda m: m.picking_id == picking))
+        return ShipmentRequest(
+            order_external_id=sale.marketplace_order_ref,
+            carrier=self._map_carrier(picking),
+            tracking_number=(picking.carrier_tracking_ref or "").strip(),
+            tracking_url=picking.marketplace_tracking_url or "",
+            line_external_ids=lines.mapped("marketplace_line_id"),
+            idempotency_key=f"odoo-{self.env.cr.dbname}-ship-{picking.id}",
+        )
+
+    def _send_shipment(self, sale, picking):
+        request = self._prepare_shipment_request(sale, picking).check()
+        return self._get_transport().ship_order(request)
+
+    def _send_refund(self, sale, request):
+        return self._get_transport().refund_order(request)
+
+    def _payload_json(self, payload):
+        return self._redact(json.dumps(payload, indent=1, ensure_ascii=False, default=str))
+
+    # -- acceptance -----------------------------------------------------------------
+    def _on_waiting_acceptance(self, sale, order):
+        """An order waits for the seller: accept it when the policy and the stock allow, else ask a human."""
+        self.ensure_one()
+        if self.auto_accept and self._stock_allows(sale):
+            try:
+                self._accept_order(sale)
+                return
+            except MarketplaceError as exc:
+                sale.message_post(body=_("Automatic acceptance failed: %s", self._redact(str(exc))))
+        self._schedule_error_activity(
+            _("Accept or refuse on the marketplace"),
+            _("Order %s waits for your acceptance on %s.", order.reference, self.name), record=sale)
+
+    def _stock_allows(self, sale):
+        for line in sale.order_line.filtered(lambda l: l.product_id.is_storable and l.marketplace_shippable):
+            product = line.product_id.with_context(warehouse_id=sale.warehouse_id.id)
+            if product.free_qty < line.product_uom_qty:
+                return False
+        return True
+
+    def _accept_order(self, sale):
+        self._get_transport().accept_order(sale.marketplace_order_ref)
+        sale.write({"marketplace_order_status": "accepted"})
+        sale.message_post(body=_("Accepted on %s.", self.name))
+        if self.auto_confirm and sale.state in ("draft", "sent"):
+            sale.action_confirm()
+
+    def _refuse_order(self, sale):
+        self._get_transport().refuse_order(sale.marketplace_order_ref)
+        sale.write({"marketplace_order_status": "refused"})
+        sale.with_context(disable_cancel_warning=True)._action_cancel()
+        sale.message_post(body=_("Refused on %s.", self.name))
+
+    def _get_transport_class(self):
+        self.ensure_one()
+        return get_transport_class(self.channel_type)
+
+    def _load_refund_reasons(self):
+        """Refresh the channel's refund reasons from the marketplace (kept when it is unreachable)."""
+        self.ensure_one()
+        try:
+            reasons = self._get_transport().list_refund_reasons()
+        except (MarketplaceError, NotImplementedError):
+            return
+        Reason = self.env["marketplace.refund.reason"].sudo()
+        known = {r.code: r for r in Reason.search([("channel_id", "=", self.id)])}
+        for code, label in reasons:
+            if code in known:
+                known[code].name = label
+            else:
+                Reason.create({"channel_id": self.id, "code": code, "name": label})

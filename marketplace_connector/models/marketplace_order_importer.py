@@ -1,0 +1,376 @@
+"""The import pipeline shared by every connector: normalized order -> partner, addresses, sale order.
+
+Every step is a small method so that addons (VAT, connectors) override just what they need.
+The caller (``marketplace.channel._import_payload``) runs it inside one savepoint per order.
+"""
+import json
+import logging
+
+from odoo import _, api, models
+from odoo.tools import float_compare
+
+from ..transport import InvalidOrderError, OrderStatus
+
+_logger = logging.getLogger(__name__)
+
+CONFIRMED_STATUSES = (OrderStatus.ACCEPTED, OrderStatus.TO_SHIP, OrderStatus.SHIPPED, OrderStatus.DELIVERED,
+                      OrderStatus.REFUNDED)
+
+
+class MarketplaceOrderImporter(models.AbstractModel):
+    _name = "marketplace.order.importer"
+    _description = "Marketplace order import pipeline"
+
+    # -- entry point ------------------------------------------------------------------
+    @api.model
+    def _import_order(self, channel, order):
+        """Create or update the sale order of a normalized order.
+
+        :return: (sale.order, changed) -- ``changed`` is False when nothing new was received
+        """
+        sale = self._find_existing_order(channel, order)
+        if sale:
+            if sale.marketplace_updated_at and sale.marketplace_updated_at >= self._naive(order.updated_at) \
+                    and sale.marketplace_status == order.marketplace_status:
+                return sale, False
+            self._update_order(sale, order)
+            return sale, True
+        sale = self._create_order(channel, order)
+        return sale, True
+
+    def _create_order(self, channel, order):
+        partner = self._find_partner(channel, order) or self._create_partner(channel, order)
+        self._bind_partner(channel, order, partner)
+        invoice_address = self._find_or_create_address(partner, order.billing, "invoice")
+        shipping_address = self._find_or_create_address(partner, order.shipping, "delivery")
+        vals = self._prepare_order_vals(channel, order, partner, invoice_address, shipping_address)
+        sale = self.env["sale.order"].with_company(channel.company_id).create(vals)
+        line_vals = []
+        for line in order.lines:
+            product = self._find_product(channel, line)
+            line_vals.extend(self._prepare_line_vals(channel, order, sale, line, product))
+        if order.shipping_amount:
+            line_vals.append(self._prepare_shipping_line_vals(channel, order, sale))
+        sale.write({"order_line": [(0, 0, vals) for vals in line_vals]})
+        self._after_create(sale, order)
+        self._apply_marketplace_status(sale, order, previous_status=None)
+        self._after_import(sale, order)
+        return sale
+
+    def _update_order(self, sale, order):
+        previous = sale.marketplace_order_status
+        sale.write(self._prepare_update_vals(sale, order))
+        self._apply_marketplace_status(sale, order, previous_status=previous)
+        self._after_import(sale, order)
+
+    # -- lookups ----------------------------------------------------------------------
+    def _find_existing_order(self, channel, order):
+        return self.env["sale.order"].with_context(active_test=False).search(
+            [("marketplace_channel_id", "=", channel.id), ("marketplace_order_ref", "=", order.external_id)], limit=1)
+
+    def _find_partner(self, channel, order):
+        """Documented matching order: binding, then e-mail, then name + address."""
+        return (self._find_partner_by_binding(channel, order)
+                or self._find_partner_by_email(channel, order)
+                or self._find_partner_by_address(channel, order))
+
+    def _find_partner_by_binding(self, channel, order):
+        if not order.customer_external_id:
+            return self.env["res.partner"]
+        binding = self.env["marketplace.partner.binding"].search(
+            [("channel_id", "=", channel.id), ("external_id", "=", order.customer_external_id)], limit=1)
+        return binding.partner_id
+
+    def _partner_domain(self, channel):
+        return [("parent_id", "=", False), ("company_id", "in", (False, channel.company_id.id))]
+
+    def _find_partner_by_email(self, channel, order):
+        email = (order.billing.email or order.shipping.email or "").lower()
+        if not email:
+            return self.env["res.partner"]
+        return self.env["res.partner"].search(self._partner_domain(channel) + [("email", "=ilike", email)], limit=1)
+
+    def _find_partner_by_address(self, channel, order):
+        billing = order.billing
+        name = billing.company_name if order.is_business and billing.company_name else billing.display_name
+        if not (name and billing.zip):
+            return self.env["res.partner"]
+        candidates = self.env["res.partner"].search(self._partner_domain(channel) + [
+            ("name", "=ilike", name), ("zip", "=", billing.zip),
+            ("country_id.code", "=", billing.country_code)], limit=10)
+        street = " ".join(billing.street.lower().split())
+        return candidates.filtered(lambda p: " ".join((p.street or "").lower().split()) == street)[:1]
+
+    def _find_product(self, channel, line):
+        """Offer binding, then internal reference, then barcode."""
+        offer = self.env["marketplace.offer"].search(
+            [("channel_id", "=", channel.id), ("seller_sku", "=", line.sku)], limit=1) if line.sku else None
+        if offer:
+            return offer.product_id
+        Product = self.env["product.product"].with_context(active_test=False)
+        company = [("company_id", "in", (False, channel.company_id.id))]
+        if line.sku:
+            product = Product.search([("default_code", "=", line.sku)] + company, limit=1)
+            if product:
+                return product
+        if line.ean:
+            product = Product.search([("barcode", "=", line.ean)] + company, limit=1)
+            if product:
+                return product
+        raise InvalidOrderError(
+            _("Unknown product: SKU %(sku)s / EAN %(ean)s. Create the product with this internal reference or "
+              "barcode, or map it on the channel's offers, then press Retry.", sku=line.sku or "-", ean=line.ean or "-"))
+
+    # -- partner --------------------------------------------------------------------
+    def _prepare_partner_vals(self, channel, order):
+        billing = order.billing
+        is_company = bool(order.is_business and billing.company_name)
+        vals = self._prepare_address_vals(billing)
+        vals.update({
+            "name": billing.company_name if is_company else billing.display_name,
+            "is_company": is_company,
+            "company_id": channel.company_id.id,
+            "email": billing.email or order.shipping.email or False,
+            "customer_rank": 1,
+        })
+        if billing.vat:
+            vals["marketplace_vat"] = billing.vat
+        return vals
+
+    def _create_partner(self, channel, order):
+        return self.env["res.partner"].create(self._prepare_partner_vals(channel, order))
+
+    def _bind_partner(self, channel, order, partner):
+        if not order.customer_external_id:
+            return
+        Binding = self.env["marketplace.partner.binding"]
+        if not Binding.search_count([("channel_id", "=", channel.id), ("external_id", "=", order.customer_external_id)]):
+            Binding.create({"channel_id": channel.id, "external_id": order.customer_external_id,
+                            "partner_id": partner.id})
+
+    def _prepare_address_vals(self, address):
+        country = self._find_country(address.country_code)
+        vals = {
+            "name": address.display_name,
+            "street": address.street or False,
+            "street2": address.street2 or False,
+            "zip": address.zip or False,
+            "city": address.city or False,
+            "country_id": country.id,
+            "phone": address.phone or False,
+            "email": address.email or False,
+        }
+        if address.state_code:
+            state = self.env["res.country.state"].search(
+                [("country_id", "=", country.id), ("code", "=ilike", address.state_code)], limit=1)
+            vals["state_id"] = state.id or False
+        if address.pickup_id:
+            vals["marketplace_pickup_id"] = address.pickup_id
+            vals["street2"] = " - ".join(filter(None, [address.pickup_name, address.street2])) or False
+        return vals
+
+    def _find_country(self, code):
+        country = self.env["res.country"].search([("code", "=", code)], limit=1)
+        if not country:
+            raise InvalidOrderError(_("Unknown country code %s in the order addresses.", code))
+        return country
+
+    def _find_or_create_address(self, partner, address, address_type):
+        """Reuse the child contact with the same address, else create one."""
+        fingerprint = address.fingerprint()
+        children = partner.child_ids.filtered(lambda c: c.type == address_type)
+        for child in children:
+            if child.marketplace_address_key == fingerprint:
+                return child
+        vals = self._prepare_address_vals(address)
+        vals.update({"parent_id": partner.id, "type": address_type, "marketplace_address_key": fingerprint})
+        return self.env["res.partner"].create(vals)
+
+    # -- sale order -----------------------------------------------------------------
+    def _prepare_order_vals(self, channel, order, partner, invoice_address, shipping_address):
+        vals = {
+            "partner_id": partner.id,
+            "partner_invoice_id": invoice_address.id,
+            "partner_shipping_id": shipping_address.id,
+            "company_id": channel.company_id.id,
+            "marketplace_channel_id": channel.id,
+            "marketplace_order_ref": order.external_id,
+            "client_order_ref": order.reference,
+            "origin": f"{channel.name}: {order.reference}",
+            "marketplace_fee_amount": sum(fee.amount for fee in order.fees),
+        }
+        vals.update(self._prepare_update_vals(None, order))
+        if order.created_at:
+            vals["date_order"] = self._naive(order.created_at)
+        if channel.warehouse_id:
+            vals["warehouse_id"] = channel.warehouse_id.id
+        if channel.team_id:
+            vals["team_id"] = channel.team_id.id
+        if channel.payment_term_id:
+            vals["payment_term_id"] = channel.payment_term_id.id
+        pricelist = self._find_pricelist(channel, order)
+        if pricelist:
+            vals["pricelist_id"] = pricelist.id
+        return vals
+
+    def _prepare_update_vals(self, sale, order):
+        return {
+            "marketplace_status": order.marketplace_status,
+            "marketplace_order_status": order.status.value,
+            "marketplace_updated_at": self._naive(order.updated_at),
+            "marketplace_total": order.total_amount if order.total_amount is not None else order.computed_total,
+            "marketplace_currency": order.currency,
+            "marketplace_paid": order.paid,
+            "marketplace_payload": self._payload_text(sale, order),
+        }
+
+    def _payload_text(self, sale, order):
+        channel = sale.marketplace_channel_id if sale else None
+        text = json.dumps(order.raw, indent=1, ensure_ascii=False, default=str)
+        return channel._redact(text) if channel else text
+
+    def _find_pricelist(self, channel, order):
+        """The channel's pricelist when its currency fits, else one in the order currency."""
+        if channel.pricelist_id and channel.pricelist_id.currency_id.name == order.currency:
+            return channel.pricelist_id
+        currency = self.env["res.currency"].with_context(active_test=False).search([("name", "=", order.currency)])
+        if not currency:
+            raise InvalidOrderError(_("Unknown currency %s.", order.currency))
+        if currency == channel.company_id.currency_id and not channel.pricelist_id:
+            return self.env["product.pricelist"]
+        if not currency.active:
+            currency.active = True
+        Pricelist = self.env["product.pricelist"].with_context(active_test=False)
+        pricelist = Pricelist.search([("currency_id", "=", currency.id),
+                                      ("company_id", "in", (False, channel.company_id.id))], limit=1)
+        return pricelist or Pricelist.create(
+            {"name": f"Marketplace {currency.name}", "currency_id": currency.id, "active": False,
+             "company_id": channel.company_id.id})
+
+    def _prices_include_tax(self, channel, order):
+        if channel.prices_include_tax == "marketplace":
+            return order.prices_include_tax
+        return channel.prices_include_tax == "included"
+
+    def _line_taxes(self, channel, order, sale, product):
+        """Product taxes through the order's fiscal position, in the order's tax basis."""
+        taxes = product.taxes_id.filtered(lambda t: t.company_id == channel.company_id)
+        taxes = sale.fiscal_position_id.map_tax(taxes)
+        if self._prices_include_tax(channel, order):
+            taxes = self.env["account.tax"].browse([self._included_twin(t).id for t in taxes])
+        return taxes
+
+    def _included_twin(self, tax):
+        """Price-included version of a percent tax (found or created), so that Odoo's totals equal
+        the tax-included amounts the marketplace charged, to the cent."""
+        if tax.price_include or tax.amount_type != "percent" or not tax.amount:
+            return tax
+        Tax = self.env["account.tax"].with_context(active_test=False)
+        twin = Tax.search([
+            ("company_id", "=", tax.company_id.id), ("type_tax_use", "=", tax.type_tax_use),
+            ("amount_type", "=", "percent"), ("amount", "=", tax.amount), ("price_include_override", "=", "tax_included"),
+            ("tax_group_id", "=", tax.tax_group_id.id), ("country_id", "=", tax.country_id.id),
+        ], limit=1)
+        if twin:
+            return twin
+        return tax.copy({"name": _("%s (tax incl.)", tax.name), "price_include_override": "tax_included",
+                         "include_base_amount": False, "active": True})
+
+    def _prepare_line_vals(self, channel, order, sale, line, product):
+        """Sale line values for one marketplace line (plus a discount line when discounted)."""
+        taxes = self._line_taxes(channel, order, sale, product)
+        vals = [{
+            "order_id": sale.id,
+            "product_id": product.id,
+            "name": line.name or product.display_name,
+            "product_uom_qty": line.quantity,
+            "price_unit": line.unit_price,
+            "tax_id": [(6, 0, taxes.ids)],
+            "marketplace_line_id": line.external_id,
+            "marketplace_shippable": line.shippable,
+            "sequence": 10,
+        }]
+        if line.discount_amount:
+            discount = channel.discount_product_id
+            vals.append({
+                "order_id": sale.id,
+                "product_id": discount.id,
+                "name": _("Discount on %s", line.name or product.display_name),
+                "product_uom_qty": 1,
+                "price_unit": -line.discount_amount,
+                "tax_id": [(6, 0, taxes.ids)],
+                "sequence": 11,
+            })
+        return vals
+
+    def _prepare_shipping_line_vals(self, channel, order, sale):
+        product = channel.shipping_product_id
+        if not product:
+            raise InvalidOrderError(_("The channel has no shipping product: set one on the channel, then Retry."))
+        vals = {
+            "order_id": sale.id,
+            "product_id": product.id,
+            "name": _("Shipping"),
+            "product_uom_qty": 1,
+            "price_unit": order.shipping_amount,
+            "tax_id": [(6, 0, self._line_taxes(channel, order, sale, product).ids)],
+            "sequence": 100,
+        }
+        if "is_delivery" in self.env["sale.order.line"]._fields:  # the delivery module is installed
+            vals["is_delivery"] = True
+        return vals
+
+    # -- status -----------------------------------------------------------------------
+    def _apply_marketplace_status(self, sale, order, previous_status):
+        """Turn the marketplace status into Odoo behaviour (see README's table)."""
+        status = order.status
+        channel = sale.marketplace_channel_id
+        if previous_status == status.value:
+            return
+        if status.is_cancelled:
+            self._cancel_order(sale, order)
+            return
+        if status == OrderStatus.WAITING_ACCEPTANCE:
+            channel._on_waiting_acceptance(sale, order)
+            return
+        if status in CONFIRMED_STATUSES and sale.state in ("draft", "sent") and channel.auto_confirm:
+            sale.action_confirm()
+        if status.is_done:
+            sale.ship_sync_state = "done"
+        if status == OrderStatus.REFUNDED:
+            sale.refund_sync_state = "done"
+
+    def _cancel_order(self, sale, order):
+        if sale.state == "cancel":
+            return
+        shipped = sale.picking_ids.filtered(lambda p: p.state == "done" and p.picking_type_code == "outgoing")
+        if shipped:
+            sale.marketplace_channel_id._schedule_error_activity(
+                _("Cancelled on the marketplace after shipping"),
+                _("Order %s was cancelled on the marketplace but is already shipped: arrange the return or "
+                  "refund.", order.reference), record=sale)
+            return
+        sale.with_context(disable_cancel_warning=True)._action_cancel()
+        sale.message_post(body=_("Cancelled on the marketplace (status %s).", order.marketplace_status))
+
+    # -- hooks ------------------------------------------------------------------------
+    def _after_create(self, sale, order):
+        """Hook after lines are created, before the status is applied (VAT checks...)."""
+        self._check_totals(sale, order)
+
+    def _after_import(self, sale, order):
+        """Hook after each create or update."""
+
+    def _check_totals(self, sale, order):
+        """Flag a difference between the marketplace total and ours (the VAT addon decides what to do)."""
+        if order.total_amount is None:
+            return
+        ours = sale.amount_total if self._prices_include_tax(sale.marketplace_channel_id, order) else sale.amount_untaxed
+        if float_compare(ours, order.total_amount, precision_rounding=sale.currency_id.rounding or 0.01) != 0:
+            sale.marketplace_total_mismatch = True
+
+    @staticmethod
+    def _naive(dt):
+        from .marketplace_channel import to_naive_utc
+
+        return to_naive_utc(dt)

@@ -1,0 +1,90 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..transport import MarketplaceError, RefundLine, RefundRequest
+
+
+class MarketplaceRefundWizard(models.TransientModel):
+    _name = "marketplace.refund.wizard"
+    _description = "Refund a marketplace order"
+
+    order_id = fields.Many2one("sale.order", required=True, readonly=True)
+    channel_id = fields.Many2one(related="order_id.marketplace_channel_id")
+    reason_id = fields.Many2one(
+        "marketplace.refund.reason", domain="[('channel_id', '=', channel_id)]",
+        help="Reasons the marketplace accepts.")
+    reason_note = fields.Char("Reason details", help="Free text, when the marketplace has no list of reasons.")
+    refund_shipping = fields.Boolean("Refund shipping fees", default=True)
+    mode = fields.Selection([("full", "Whole order"), ("partial", "Some lines")], default="full", required=True)
+    partial_allowed = fields.Boolean(compute="_compute_capabilities")
+    limits = fields.Text(compute="_compute_capabilities")
+    line_ids = fields.One2many("marketplace.refund.wizard.line", "wizard_id")
+
+    @api.depends("channel_id")
+    def _compute_capabilities(self):
+        for wizard in self:
+            transport_class = wizard.channel_id and wizard.channel_id._get_transport_class()
+            wizard.partial_allowed = bool(transport_class and "partial" in transport_class.refund_modes)
+            wizard.limits = transport_class.refund_limits if transport_class else ""
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        for wizard in wizards:
+            wizard.line_ids = [(0, 0, {"sale_line_id": line.id, "quantity": 0})
+                               for line in wizard.order_id.order_line.filtered("marketplace_line_id")]
+            wizard.channel_id._load_refund_reasons()
+        return wizards
+
+    def _prepare_refund_request(self):
+        self.ensure_one()
+        reason = self.reason_id.code or self.reason_note
+        if not reason:
+            raise UserError(_("Choose the refund reason."))
+        lines = []
+        if self.mode == "partial":
+            if not self.partial_allowed:
+                raise UserError(self.limits or _("This marketplace only accepts refunds of the whole order."))
+            lines = [RefundLine(line.sale_line_id.marketplace_line_id, line.quantity,
+                                round(line.quantity * line.sale_line_id.price_unit, 2))
+                     for line in self.line_ids if line.quantity > 0]
+            if not lines:
+                raise UserError(_("Set the quantity to refund on at least one line."))
+        return RefundRequest(
+            order_external_id=self.order_id.marketplace_order_ref, reason=reason,
+            refund_shipping=self.refund_shipping, lines=lines, currency=self.order_id.currency_id.name,
+            amount=sum(line.amount for line in lines), note=self.reason_note or "",
+            idempotency_key=f"odoo-{self.env.cr.dbname}-refund-{self.id}")
+
+    def action_confirm(self):
+        self.ensure_one()
+        order = self.order_id
+        request = self._prepare_refund_request()
+        try:
+            order.marketplace_channel_id._send_refund(order, request)
+        except MarketplaceError as exc:
+            order._set_sync_error("refund", order.marketplace_channel_id._redact(str(exc)))
+            return order.marketplace_channel_id._notify(_("Refund failed"), order.refund_sync_error, "danger")
+        order.write({"refund_sync_state": "done", "refund_sync_error": False})
+        what = _("whole order") if request.is_full else _("%s line(s)", len(request.lines))
+        order.message_post(body=_("Refund sent to %(channel)s (%(what)s, reason: %(reason)s, shipping refunded: "
+                                  "%(shipping)s).", channel=order.marketplace_channel_id.name, what=what,
+                                  reason=self.reason_id.name or request.reason,
+                                  shipping=_("yes") if request.refund_shipping else _("no")))
+        return {"type": "ir.actions.act_window_close"}
+
+
+class MarketplaceRefundWizardLine(models.TransientModel):
+    _name = "marketplace.refund.wizard.line"
+    _description = "Line to refund"
+
+    wizard_id = fields.Many2one("marketplace.refund.wizard", required=True, ondelete="cascade")
+    sale_line_id = fields.Many2one("sale.order.line", required=True, readonly=True)
+    ordered_qty = fields.Float(related="sale_line_id.product_uom_qty")
+    quantity = fields.Float("Quantity to refund")
+
+    @api.constrains("quantity")
+    def _check_quantity(self):
+        for line in self:
+            if line.quantity < 0 or line.quantity > line.ordered_qty:
+                raise UserError(_("Refund between 0 and %s units.", line.ordered_qty))
