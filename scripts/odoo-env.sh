@@ -30,17 +30,30 @@ mv "$ODOO_CONF.tmp" "$ODOO_CONF"
 export PGHOST=127.0.0.1 PGPORT="$PG_PORT" PGUSER=odoo
 odoo() { "$PY" "$ODOO_BIN" -c "$ODOO_CONF" "$@"; }
 db_exists() { [ "$(psql -d postgres -Atc "select 1 from pg_database where datname='$1'")" = 1 ]; }
-# A template database with Odoo's own modules, keyed by the Odoo tree and module list.
+# A template database with Odoo's own modules, keyed by the Odoo tree and module list. Its main
+# company is French (country, EUR) before accounting is installed, so Odoo loads the French chart.
 template_db() {
-  local key; key="$(echo "$ODOO_SRC $BASE_MODULES ${1:-nodemo} $(stat -c %Y "$ODOO_SRC/odoo/release.py")" | sha1sum | cut -c1-10)"
-  local name="mkt_tpl_${1:-nodemo}_$key"
-  if ! db_exists "$name"; then
-    echo "Creating template database $name with $BASE_MODULES (about a minute, once)..." >&2
-    psql -d postgres -qc "drop database if exists \"$name.partial\""
-    local demo_flag=(--without-demo=all); [ "${1:-}" = demo ] && demo_flag=(--without-demo=)
-    odoo -d "$name.partial" -i "$BASE_MODULES" "${demo_flag[@]}" --stop-after-init --no-http >&2
-    psql -d postgres -qc "alter database \"$name.partial\" rename to \"$name\""
-  fi
+  local flavor="${1:-nodemo}"
+  local key; key="$(echo "$ODOO_SRC $BASE_MODULES $flavor fr-v1 $(stat -c %Y "$ODOO_SRC/odoo/release.py")" | sha1sum | cut -c1-10)"
+  local name="mkt_tpl_${flavor}_$key"
+  (
+    flock 9
+    if ! db_exists "$name"; then
+      echo "Creating template database $name with $BASE_MODULES (one to three minutes, once)..." >&2
+      psql -d postgres -qc "drop database if exists \"$name.partial\" with (force)"
+      local demo_flag=(--without-demo=all); [ "$flavor" = demo ] && demo_flag=(--without-demo=)
+      odoo -d "$name.partial" -i base "${demo_flag[@]}" --stop-after-init --no-http >&2
+      "$PY" "$ODOO_BIN" shell -c "$ODOO_CONF" -d "$name.partial" --no-http >&2 <<'PYSHELL'
+company = env.ref("base.main_company")
+company.write({"country_id": env.ref("base.fr").id, "currency_id": env.ref("base.EUR").id,
+               "city": company.city or "Paris", "zip": company.zip or "75001"})
+env.ref("base.EUR").active = True
+env.cr.commit()
+PYSHELL
+      odoo -d "$name.partial" -i "$BASE_MODULES" "${demo_flag[@]}" --stop-after-init --no-http >&2
+      psql -d postgres -qc "alter database \"$name.partial\" rename to \"$name\""
+    fi
+  ) 9>"$ROOT/.local/template.lock"
   echo "$name"
 }
 # Fresh database $1 copied from the template, with our addons installed.

@@ -344,12 +344,7 @@ class MarketplaceChannel(models.Model):
         try:
             transport = self._get_transport()
             for page in transport.iter_order_pages(start.replace(tzinfo=timezone.utc)):
-                newest = None
-                for payload in page:
-                    result, updated_at = self._import_payload(transport, payload)
-                    stats[result] += 1
-                    if updated_at and (newest is None or updated_at > newest):
-                        newest = updated_at
+                newest = self._import_order_page(transport, page, stats)
                 self._advance_cursor(newest, now)
                 self._commit_progress()
         except QuotaExhaustedError as exc:
@@ -369,6 +364,19 @@ class MarketplaceChannel(models.Model):
             self.write(vals)
         self._commit_progress()
         return stats
+
+    def _import_order_page(self, transport, page, stats):
+        """Import one page of raw payloads; return the newest 'updated at' it holds.
+
+        Hook: ``marketplace_queue_job`` overrides it to run the page as a queue job instead.
+        """
+        newest = None
+        for payload in page:
+            result, updated_at = self._import_payload(transport, payload)
+            stats[result] = stats.get(result, 0) + 1
+            if updated_at and (newest is None or updated_at > newest):
+                newest = updated_at
+        return newest
 
     def _advance_cursor(self, newest, now):
         """Move the cursor to the newest processed 'updated at', never past our own clock."""
@@ -530,3 +538,12 @@ class MarketplaceChannel(models.Model):
                 known[code].name = label
             else:
                 Reason.create({"channel_id": self.id, "code": code, "name": label})
+
+    def _demo_point_to_simulator(self, simulator_url):
+        """Demo set-up: keep the API path, use the running simulator's scheme, host and port."""
+        from urllib.parse import urlsplit, urlunsplit
+
+        for channel in self:
+            parts = urlsplit(channel.base_url)
+            target = urlsplit(simulator_url)
+            channel.base_url = urlunsplit((target.scheme, target.netloc, parts.path, parts.query, ""))
