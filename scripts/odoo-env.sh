@@ -8,7 +8,14 @@ PY="$ROOT/.venv/bin/python"
 ODOO_BIN="$ODOO_SRC/odoo-bin"
 # Standard modules our addons are tested and demoed with (the template database holds them).
 BASE_MODULES="sale_management,sale_stock,base_vat,l10n_fr_account,account_payment"
-OUR_MODULES="marketplace_connector,marketplace_octopia,marketplace_vat"
+# Every addon of the suite; marketplace_queue_job is auto-installed when OCA queue_job is present.
+OUR_ADDONS=()
+for manifest in "$ROOT"/marketplace_*/__manifest__.py; do
+  addon="$(basename "$(dirname "$manifest")")"
+  [ "$addon" = marketplace_queue_job ] && continue
+  OUR_ADDONS+=("$addon")
+done
+OUR_MODULES="$(IFS=,; echo "${OUR_ADDONS[*]}")"
 addons="$ODOO_SRC/odoo/addons"
 [ -d "$ODOO_SRC/addons" ] && addons="$ODOO_SRC/addons,$addons"
 ODOO_CONF="$ROOT/.local/odoo.conf"

@@ -14,7 +14,7 @@ else
 fi
 cd "$ROOT"
 paths=("$@")
-[ ${#paths[@]} -eq 0 ] && paths=(marketplace_connector marketplace_octopia marketplace_vat tests)
+[ ${#paths[@]} -eq 0 ] && paths=("${OUR_ADDONS[@]}" tests)
 set +e
 "$PY" -m pytest --odoo-database="$db" --odoo-config="$ODOO_CONF" "${paths[@]}"
 rc=$?

@@ -1,0 +1,12 @@
+{
+    "name": "Marketplace Connector: Wix",
+    "summary": "Import Wix eCommerce orders, send fulfillments with tracking and refunds back",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Sales",
+    "license": "LGPL-3",
+    "author": "Marketplace suite developers",
+    "depends": ["marketplace_connector"],
+    "external_dependencies": {"python": ["requests"]},
+    "data": ["views/marketplace_channel_views.xml"],
+    "installable": True,
+}

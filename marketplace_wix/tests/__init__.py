@@ -1,0 +1,1 @@
+from . import test_wix_channel

@@ -1,0 +1,2 @@
+"""Wix eCommerce transport (plain Python, registered as channel type "wix")."""
+from . import wix

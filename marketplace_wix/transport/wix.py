@@ -1,0 +1,401 @@
+"""Wix eCommerce transport (``https://www.wixapis.com/ecom/v1``), see storefront-apis.md section 4.
+
+- auth: ``Authorization: <API key>`` + ``wix-site-id`` (the channel's account field);
+- incremental listing: ``POST /ecom/v1/orders/search`` filtered on ``updatedDate $gte``, sorted
+  ``updatedDate ASC``, then ``cursorPaging.cursor`` alone until no next cursor (100 per page);
+- ship: ``POST /ecom/v1/fulfillments/orders/{orderId}/create-fulfillment`` with tracking info;
+- refund: ``POST /ecom/v1/order-billing/refund-payments`` (full or partial), on the payments
+  listed by ``GET /ecom/v1/payments/orders/{orderId}``;
+- 200 requests per minute per app instance: paced on our side, 429 retried then reported as
+  :class:`RateLimitedError` so the run stops with its cursor intact.
+"""
+import time
+from collections import deque
+from datetime import timezone
+
+from odoo.addons.marketplace_connector.transport import (
+    AuthenticationError,
+    InvalidOrderError,
+    MarketplaceTransport,
+    NormalizedAddress,
+    NormalizedLine,
+    NormalizedOrder,
+    OrderStatus,
+    RateLimitedError,
+    RemoteError,
+    UserInputError,
+    register_transport,
+)
+from odoo.addons.marketplace_connector.transport.normalized import to_amount
+
+#: (order field, value) -> OrderStatus; the FIRST entry matching the order wins, so the order
+#: status comes before the payment status, which comes before the fulfillment status.
+STATUS_MAP = {
+    ("status", "CANCELED"): OrderStatus.CANCELLED,
+    ("status", "REJECTED"): OrderStatus.REFUSED,
+    ("status", "INITIALIZED"): OrderStatus.PENDING,  # checkout not finished (never listed by search)
+    ("status", "PENDING"): OrderStatus.PENDING,
+    ("paymentStatus", "FULLY_REFUNDED"): OrderStatus.REFUNDED,
+    ("fulfillmentStatus", "FULFILLED"): OrderStatus.SHIPPED,
+    ("paymentStatus", "PAID"): OrderStatus.TO_SHIP,
+    ("paymentStatus", "PARTIALLY_REFUNDED"): OrderStatus.TO_SHIP,
+    ("paymentStatus", "PARTIALLY_PAID"): OrderStatus.ACCEPTED,
+    ("paymentStatus", "NOT_PAID"): OrderStatus.ACCEPTED,  # approved, paid offline (transfer, cash)
+    ("paymentStatus", "PENDING"): OrderStatus.PENDING,
+}
+DEFAULT_STATUS = OrderStatus.PENDING
+PAID_STATUSES = ("PAID", "PARTIALLY_REFUNDED", "FULLY_REFUNDED")
+MAX_PAGE_SIZE = 100
+DEFAULT_REQUESTS_PER_MINUTE = 190  # Wix allows 200 per minute per app instance; keep a margin
+RATE_WINDOW = 60.0
+
+
+def money(value, what):
+    """``{"amount": "12.50"}`` (or a bare number) -> float."""
+    if isinstance(value, dict):
+        value = value.get("amount")
+    return to_amount(value, what)
+
+
+def tax_rate(details):
+    """Wix tax rates are fractions ("0.2"); return percent, or None."""
+    raw = (details or {}).get("taxRate")
+    if raw in (None, ""):
+        return None
+    rate = to_amount(raw, "tax rate")
+    return round(rate * 100, 2) if rate <= 1 else rate
+
+
+class RequestPacer:
+    """Client-side pacing: at most ``limit`` requests in any ``window`` seconds.
+
+    Waits (through the transport's ``sleep``) when the window is full, or raises
+    :class:`RateLimitedError` when the wait would exceed ``max_wait``.
+    """
+
+    def __init__(self, limit, window=RATE_WINDOW, max_wait=60.0, sleep=time.sleep, clock=time.monotonic):
+        self.limit, self.window, self.max_wait = limit, window, max_wait
+        self.sleep, self.clock = sleep, clock
+        self.calls = deque()
+
+    def wait_time(self):
+        now = self.clock()
+        while self.calls and self.calls[0] <= now - self.window:
+            self.calls.popleft()
+        if self.limit <= 0 or len(self.calls) < self.limit:
+            return 0.0
+        return self.calls[0] + self.window - now
+
+    def acquire(self):
+        wait = self.wait_time()
+        if wait > self.max_wait:
+            raise RateLimitedError(
+                f"Wix: {self.limit} requests in the last minute, pausing for {wait:.0f}s", retry_after=wait)
+        if wait > 0:
+            self.sleep(wait)
+            self.calls.popleft()
+        self.calls.append(self.clock())
+
+
+@register_transport("wix")
+class WixTransport(MarketplaceTransport):
+    """One Wix site through the eCommerce REST API with an API key.
+
+    Options: ``account`` (site id), ``page_size`` (max 100), ``requests_per_minute`` (pacing),
+    ``external_refund`` (mark refunds as done outside Wix instead of refunding through the payment
+    provider), ``notify_customer``. Credentials: ``secret`` = the API key.
+    """
+
+    refund_modes = ("full", "partial")
+    refund_limits = ("Wix refunds payments through the site's payment provider (or records a refund made "
+                     "outside Wix). Gift-card and membership payments cannot be refunded through the API.")
+
+    def __init__(self, config, recorder=None, **kwargs):
+        super().__init__(config, recorder=recorder, **kwargs)
+        key, site = config.credentials.get("secret"), self.option("account")
+        if not key or not site:
+            raise AuthenticationError("Wix: set the API key and the site id on the channel.")
+        self.http.session.headers.update({"Authorization": key, "wix-site-id": site})
+        self.pacer = RequestPacer(int(self.option("requests_per_minute", DEFAULT_REQUESTS_PER_MINUTE)),
+                                  max_wait=config.max_wait, sleep=self.sleep)
+
+    @property
+    def page_size(self):
+        return max(1, min(int(self.option("page_size", MAX_PAGE_SIZE)), MAX_PAGE_SIZE))
+
+    def _call(self, method, path, operation, body=None, resume=None):
+        """Paced JSON call; a 429 that outlasts the retries stops the run with ``resume`` details."""
+        try:
+            self.pacer.acquire()
+            return self.http.json(method, path, json=body, operation=operation) or {}
+        except RateLimitedError as exc:
+            wait = max(exc.retry_after or 0.0, self.pacer.wait_time(), RATE_WINDOW / 2)
+            raise RateLimitedError(f"{exc.message}; resuming in {wait:.0f}s", retry_after=wait,
+                                   status=exc.status, details=dict(resume or {})) from exc
+
+    # -- connection -------------------------------------------------------------------
+    def check_connection(self):
+        """Verify the API key, the site id and the order read permission."""
+        body = self._call("POST", "ecom/v1/orders/search", "check connection",
+                          {"search": {"cursorPaging": {"limit": 1}}})
+        found = len(body.get("orders") or [])
+        return [f"API key accepted for site {self.option('account')}",
+                f"Orders readable ({'at least one order' if found else 'no order yet'})",
+                "Shipping and refunds need the 'Manage Orders' permission on the key (checked on first use)"]
+
+    # -- orders -------------------------------------------------------------------------
+    def iter_order_pages(self, updated_from, updated_to=None):
+        """Pages of orders with ``updatedDate`` in the window, oldest first (cursor paging)."""
+        condition = {"$gte": self._iso(updated_from)}
+        if updated_to:
+            condition["$lte"] = self._iso(updated_to)
+        body = {"search": {"filter": {"updatedDate": condition},
+                           "sort": [{"fieldName": "updatedDate", "order": "ASC"}],
+                           "cursorPaging": {"limit": self.page_size}}}
+        cursor = None
+        while True:
+            if cursor:  # the cursor carries filter and sort; Wix refuses them alongside it
+                body = {"search": {"cursorPaging": {"limit": self.page_size, "cursor": cursor}}}
+            answer = self._call("POST", "ecom/v1/orders/search", "list orders", body,
+                                resume={"cursor": cursor, "updated_from": condition["$gte"]})
+            orders = answer.get("orders") or []
+            if orders:
+                yield orders
+            paging = answer.get("pagingMetadata") or answer.get("metadata") or {}
+            cursor = (paging.get("cursors") or {}).get("next")
+            if not cursor or paging.get("hasNext") is False:
+                return
+
+    @staticmethod
+    def _iso(dt):
+        """Aware (or naive UTC) datetime -> Wix ISO-8601 with milliseconds."""
+        if dt.tzinfo is not None:
+            dt = dt.astimezone(timezone.utc)
+        return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+    def get_order(self, external_id):
+        body = self._call("GET", f"ecom/v1/orders/{external_id}", "get order")
+        if not isinstance(body.get("order"), dict):
+            raise RemoteError(f"Wix: unexpected answer for order {external_id}")
+        return body["order"]
+
+    def order_key(self, payload):
+        return str(payload["id"]), payload.get("updatedDate") or ""
+
+    # -- normalize ----------------------------------------------------------------------
+    @staticmethod
+    def map_status(payload):
+        """First (field, value) of :data:`STATUS_MAP` the order matches."""
+        for (fieldname, value), status in STATUS_MAP.items():
+            if payload.get(fieldname) == value:
+                return status
+        return DEFAULT_STATUS
+
+    @staticmethod
+    def _address(info, role, email=""):
+        info = info or {}
+        address = info.get("address") or {}
+        contact = info.get("contactDetails") or {}
+        street = address.get("addressLine1") or ""
+        if not street and address.get("streetAddress"):
+            parts = address["streetAddress"]
+            street = " ".join(filter(None, [parts.get("number"), parts.get("name")]))
+        vat = contact.get("vatId") or ""
+        if isinstance(vat, dict):
+            vat = vat.get("id") or ""
+        subdivision = address.get("subdivision") or ""
+        return NormalizedAddress(
+            name=" ".join(filter(None, [contact.get("firstName"), contact.get("lastName")])),
+            company_name=contact.get("company") or "", street=street, street2=address.get("addressLine2") or "",
+            zip=address.get("postalCode") or "", city=address.get("city") or "",
+            state_code=subdivision.split("-", 1)[-1] if subdivision else "",
+            country_code=address.get("country") or "", email=email, phone=contact.get("phone") or "", vat=vat)
+
+    def normalize_order(self, payload):
+        """Wix order -> NormalizedOrder; prices on the basis ``taxIncludedInPrices`` says."""
+        email = (payload.get("buyerInfo") or {}).get("email") or ""
+        lines = []
+        for item in payload.get("lineItems") or []:
+            physical = item.get("physicalProperties") or {}
+            preset = (item.get("itemType") or {}).get("preset") or "PHYSICAL"
+            lines.append(NormalizedLine(
+                external_id=str(item.get("id") or ""), quantity=item.get("quantity"),
+                unit_price=money(item.get("price"), "line price"), sku=physical.get("sku") or "",
+                name=(item.get("productName") or {}).get("original") or "",
+                discount_amount=money(item.get("totalDiscount"), "line discount"),
+                tax_rate=tax_rate(item.get("taxDetails")),
+                shippable=preset == "PHYSICAL" and physical.get("shippable", True) is not False))
+        summary = payload.get("priceSummary") or {}
+        self._spread_discount(lines, money(summary.get("discount"), "order discount"))
+        shipping_info = payload.get("shippingInfo") or {}
+        cost = shipping_info.get("cost") or {}
+        destination = (shipping_info.get("logistics") or {}).get("shippingDestination")
+        billing = self._address(payload.get("billingInfo"), "billing", email)
+        # no shipping destination (pickup, digital goods): the buyer's billing address stands in
+        shipping = self._address(destination, "shipping", email) if destination else self._address(
+            payload.get("billingInfo"), "shipping", email)
+        shipping_amount = money(cost.get("price"), "shipping") if cost.get("price") else money(
+            summary.get("shipping"), "shipping")
+        order = NormalizedOrder(
+            external_id=str(payload.get("id") or ""), reference=str(payload.get("number") or ""),
+            updated_at=payload.get("updatedDate"), created_at=payload.get("createdDate"),
+            status=self.map_status(payload),
+            marketplace_status="/".join(str(payload.get(k) or "-")
+                                        for k in ("status", "paymentStatus", "fulfillmentStatus")),
+            lines=lines, billing=billing, shipping=shipping, currency=payload.get("currency") or "",
+            customer_external_id=str((payload.get("buyerInfo") or {}).get("contactId") or ""),
+            prices_include_tax=bool(payload.get("taxIncludedInPrices")),
+            shipping_amount=shipping_amount, shipping_tax_rate=tax_rate(cost.get("taxDetails")),
+            total_amount=money(summary.get("total"), "order total") if summary.get("total") else None,
+            is_business=bool(billing.company_name or billing.vat),
+            paid=payload.get("paymentStatus") in PAID_STATUSES,
+            raw=payload)
+        if not order.currency:
+            raise InvalidOrderError("order without currency")
+        return order.clean()
+
+    @staticmethod
+    def _spread_discount(lines, order_discount):
+        """Spread the part of ``priceSummary.discount`` not already on the lines, pro rata."""
+        already = sum(line.discount_amount for line in lines)
+        left = round(abs(order_discount) - already, 2)
+        base = sum(line.unit_price * to_amount(line.quantity, "quantity") - line.discount_amount for line in lines)
+        if left <= 0.004 or base <= 0:
+            return
+        left = min(left, base)
+        total = left
+        for index, line in enumerate(lines):
+            room = line.unit_price * to_amount(line.quantity, "quantity") - line.discount_amount
+            share = left if index == len(lines) - 1 else min(round(total * room / base, 2), left)
+            share = min(share, room)
+            line.discount_amount = round(line.discount_amount + share, 2)
+            left = round(left - share, 2)
+
+    # -- ship -------------------------------------------------------------------------------
+    def ship_order(self, shipment):
+        """Create a fulfillment with the tracking info for the lines still to fulfill (once per number)."""
+        shipment.check()
+        order_id = shipment.order_external_id
+        order = self.get_order(order_id)
+        existing = (self._call("GET", f"ecom/v1/fulfillments/orders/{order_id}", "ship: read fulfillments")
+                    .get("orderWithFulfillments") or {}).get("fulfillments") or []
+        done = {}
+        for fulfillment in existing:
+            if (fulfillment.get("trackingInfo") or {}).get("trackingNumber") == shipment.tracking_number:
+                return {"fulfillment_id": fulfillment.get("id"), "already": True}
+            for item in fulfillment.get("lineItems") or []:
+                done[item.get("id")] = done.get(item.get("id"), 0) + int(item.get("quantity") or 0)
+        wanted = set(shipment.line_external_ids or [])
+        items = []
+        for line in order.get("lineItems") or []:
+            if wanted and line.get("id") not in wanted:
+                continue
+            left = int(line.get("quantity") or 0) - done.get(line.get("id"), 0)
+            if left > 0 and (line.get("itemType") or {}).get("preset", "PHYSICAL") == "PHYSICAL":
+                items.append({"id": line["id"], "quantity": left})
+        if not items:
+            return {"already": True, "fulfillment_id": ""}
+        tracking = {"trackingNumber": shipment.tracking_number, "shippingProvider": shipment.carrier}
+        if shipment.tracking_url:
+            tracking["trackingLink"] = shipment.tracking_url
+        answer = self._call("POST", f"ecom/v1/fulfillments/orders/{order_id}/create-fulfillment",
+                            "ship: create fulfillment", {"fulfillment": {"lineItems": items, "trackingInfo": tracking}})
+        created = ((answer.get("orderWithFulfillments") or {}).get("fulfillments") or [{}])[-1]
+        return {"fulfillment_id": created.get("id", ""), "line_items": items}
+
+    # -- refund -----------------------------------------------------------------------------
+    def refund_order(self, refund):
+        """Refund the order's payments: everything left (full) or the lines/amount asked (partial)."""
+        order = self.get_order(refund.order_external_id)
+        transactions = self._call("GET", f"ecom/v1/payments/orders/{refund.order_external_id}",
+                                  "refund: read transactions").get("orderTransactions") or {}
+        available = self._refundable(transactions)
+        left_total = round(sum(available.values()), 2)
+        if refund.is_full:
+            if left_total <= 0:
+                return {"already": True, "amount": 0.0}
+            amount = left_total
+            refunded = self._refunded_quantities(transactions)
+            items = [{"lineItemId": l["id"], "quantity": int(l.get("quantity") or 0) - refunded.get(l["id"], 0)}
+                     for l in order.get("lineItems") or []]
+            items = [item for item in items if item["quantity"] > 0]
+            shipping_included = True
+        else:
+            amount, items = self._partial_amount(order, refund)
+            shipping_included = refund.refund_shipping
+        if amount <= 0:
+            raise UserInputError(f"Wix order {order.get('number')}: nothing to refund (amount {amount:.2f}).")
+        if amount > left_total + 0.005:
+            raise UserInputError(f"Wix order {order.get('number')}: {amount:.2f} {order.get('currency')} asked but "
+                                 f"only {left_total:.2f} can still be refunded.")
+        payment_refunds, rest = [], round(amount, 2)
+        for payment_id, left in available.items():
+            if rest <= 0:
+                break
+            part = round(min(left, rest), 2)
+            if part > 0:
+                payment_refunds.append({"paymentId": payment_id, "amount": {"amount": f"{part:.2f}"},
+                                        "externalRefund": bool(self.option("external_refund", False))})
+                rest = round(rest - part, 2)
+        body = {"orderId": refund.order_external_id, "paymentRefunds": payment_refunds,
+                "details": {"items": items, "shippingIncluded": shipping_included,
+                            "reason": (refund.note or refund.reason or "")[:200]},
+                "sideEffects": {"restockInfo": {"type": "NO_ITEMS"},
+                                "sendOrderRefundedEmail": bool(self.option("notify_customer", True))}}
+        self._call("POST", "ecom/v1/order-billing/refund-payments", "refund: refund payments", body)
+        return {"amount": round(amount, 2), "payments": [p["paymentId"] for p in payment_refunds],
+                "full": refund.is_full}
+
+    @staticmethod
+    def _refunded_quantities(transactions):
+        """{line item id: quantity already refunded}, from the refunds' ``details.items``."""
+        done = {}
+        for refund in transactions.get("refunds") or []:
+            for item in (refund.get("details") or {}).get("items") or []:
+                done[item.get("lineItemId")] = done.get(item.get("lineItemId"), 0) + int(item.get("quantity") or 0)
+        return done
+
+    @staticmethod
+    def _refundable(transactions):
+        """{payment id: amount still refundable} of approved, refundable payments."""
+        refunded = {}
+        for refund in transactions.get("refunds") or []:
+            for line in refund.get("transactions") or []:
+                if line.get("refundStatus") != "FAILED":
+                    refunded[line.get("paymentId")] = refunded.get(line.get("paymentId"), 0.0) + money(
+                        line.get("amount"), "refunded amount")
+        result = {}
+        for payment in transactions.get("payments") or []:
+            details = payment.get("regularPaymentDetails") or {}
+            if payment.get("refundDisabled") or details.get("status") not in (None, "APPROVED"):
+                continue
+            left = round(money(payment.get("amount"), "payment") - refunded.get(payment.get("id"), 0.0), 2)
+            if left > 0:
+                result[payment["id"]] = left
+        return result
+
+    def _partial_amount(self, order, refund):
+        """Amount and Wix ``details.items`` of a partial refund.
+
+        Amounts are recomputed from what the buyer paid on Wix for those units (after discounts,
+        tax included), whatever tax basis Odoo uses; shipping is added when asked.
+        """
+        lines = {l["id"]: l for l in order.get("lineItems") or []}
+        amount, items = 0.0, []
+        for refund_line in refund.lines:
+            line = lines.get(refund_line.line_external_id)
+            if line is None:
+                raise UserInputError(f"Wix: line {refund_line.line_external_id} is not in order {order.get('number')}.")
+            ordered = int(line.get("quantity") or 0)
+            quantity = int(refund_line.quantity or 0)
+            if quantity < 1 or quantity > ordered:
+                raise UserInputError(f"Wix: refund quantity {refund_line.quantity} out of range for line "
+                                     f"{line['id']} (ordered {ordered}).")
+            paid = money(line.get("price"), "price") * ordered - money(line.get("totalDiscount"), "discount")
+            if not order.get("taxIncludedInPrices"):
+                paid += money((line.get("taxDetails") or {}).get("totalTax"), "line tax")
+            amount += round(paid * quantity / ordered, 2)
+            items.append({"lineItemId": line["id"], "quantity": quantity})
+        if refund.refund_shipping:
+            amount += money((order.get("priceSummary") or {}).get("shipping"), "shipping")
+        return round(amount, 2), items
