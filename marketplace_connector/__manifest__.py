@@ -17,7 +17,13 @@
         "views/sale_order_views.xml",
         "views/marketplace_misc_views.xml",
         "views/res_config_settings_views.xml",
+        "views/marketplace_dashboard_views.xml",
+        "data/mail_template_data.xml",
     ],
+    "assets": {
+        "web.assets_backend": ["marketplace_connector/static/src/**/*"],
+        "web.assets_tests": ["marketplace_connector/static/tests/tours/**/*"],
+    },
     "installable": True,
     "application": True,
 }

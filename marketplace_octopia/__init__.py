@@ -1,1 +1,2 @@
 from . import transport
+from . import models

@@ -7,6 +7,14 @@
     "author": "Marketplace suite developers",
     "depends": ["marketplace_connector"],
     "external_dependencies": {"python": ["requests", "zeep"]},
-    "data": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/octopia_security.xml",
+        "data/octopia_actions.xml",
+        "views/marketplace_channel_views.xml",
+        "views/marketplace_octopia_carrier_views.xml",
+        "views/marketplace_channel_legacy_views.xml",
+    ],
+    "demo": ["demo/octopia_demo.xml"],
     "installable": True,
 }

@@ -15,6 +15,7 @@ fi
 cd "$ROOT"
 paths=("$@")
 [ ${#paths[@]} -eq 0 ] && paths=("${OUR_ADDONS[@]}" tests)
+"$ROOT/scripts/chromium.sh"  # headless browser for the tours (installed when missing and root)
 set +e
 "$PY" -m pytest --odoo-database="$db" --odoo-config="$ODOO_CONF" "${paths[@]}"
 rc=$?

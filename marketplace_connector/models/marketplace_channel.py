@@ -1,6 +1,7 @@
 import json
 import logging
 import threading
+from collections import defaultdict
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
@@ -108,6 +109,10 @@ class MarketplaceChannel(models.Model):
         "Send shipments on delivery validation", default=True,
         help="Validating a delivery queues its carrier and tracking number for the marketplace.")
     log_retention_days = fields.Integer(default=30)
+    follow_customers = fields.Boolean(
+        "Buyers follow their orders", default=False,
+        help="Off: imported buyers are not subscribed to their orders, so Odoo never e-mails them; "
+             "marketplaces want buyers contacted through their own messaging.")
 
     # -- scheduling and cursor ------------------------------------------------------
     import_interval = fields.Integer("Order import every (min)", default=15)
@@ -203,12 +208,23 @@ class MarketplaceChannel(models.Model):
             "channel_id": self.id,
             "operation": exchange.operation,
             "method": exchange.method,
-            "url": redact_text(exchange.url, secrets),
+            "url": self._redact(redact_text(exchange.url, secrets)),  # _redact: also the current access token
             "status_code": exchange.status or 0,
             "duration_ms": exchange.duration_ms,
             "state": "ok" if exchange.ok else "error",
-            "error": redact_text(exchange.error or "", secrets) or False,
+            "error": self._redact(redact_text(exchange.error or "", secrets)) or False,
         })
+
+    def _export_rows(self, fields, *, _is_toplevel_call=True):
+        """Credentials (non-exportable fields) are never exported, even by managers and through
+        related paths (``marketplace_channel_id/api_secret``): their cells are emptied."""
+        rows = super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
+        hidden = [i for i, path in enumerate(fields)
+                  if path and path[0] in self._fields and not self._fields[path[0]].exportable]
+        for row in rows:
+            for index in hidden:
+                row[index] = ""
+        return rows
 
     def _redact(self, text):
         self.ensure_one()
@@ -341,12 +357,18 @@ class MarketplaceChannel(models.Model):
         is_lookback = not self.last_lookback_at or self.last_lookback_at <= now - timedelta(days=1)
         self.last_import_at = now
         stats = {"imported": 0, "failed": 0, "skipped": 0}
+        run_cache = {}  # lookups memoized for this run
+        listing = {"start_cursor": self.import_cursor, "newest": None, "sorted": True, "ceiling": None, "seen": {}}
         try:
             transport = self._get_transport()
             for page in transport.iter_order_pages(start.replace(tzinfo=timezone.utc)):
-                newest = self._import_order_page(transport, page, stats)
-                self._advance_cursor(newest, now)
+                self._track_listing(listing, transport, page)
+                newest = self.with_context(marketplace_run_cache=run_cache)._import_order_page(transport, page, stats)
+                if listing["sorted"]:  # per page only while the listing is sorted by 'updated at'
+                    self._advance_cursor(newest, now)
                 self._commit_progress()
+            if not listing["sorted"]:  # a complete read of an unsorted listing
+                self._advance_cursor(listing["newest"], now)
         except QuotaExhaustedError as exc:
             self._record_run_error(exc, pause_seconds=exc.retry_after)
         except RateLimitedError as exc:
@@ -362,21 +384,78 @@ class MarketplaceChannel(models.Model):
             if is_lookback:
                 vals["last_lookback_at"] = now
             self.write(vals)
+        if listing["ceiling"]:  # an order changed during the run: the ones after it may have been passed over
+            ceiling = to_naive_utc(listing["ceiling"])
+            self.import_cursor = min(self.import_cursor, ceiling) if self.import_cursor else ceiling
         self._commit_progress()
         return stats
+
+    def _track_listing(self, listing, transport, page):
+        """Watch a run's listing. An order older than one already listed (the marketplace ignored
+        the sort) sends the cursor back to where the run started; an order listed twice in two
+        versions (it changed between two pages, shifting them) caps the cursor at its first version."""
+        for payload in page:
+            try:
+                external_id, updated_raw = transport.order_key(payload)
+            except Exception:  # noqa: BLE001 - recorded as a failure by _import_payload
+                continue
+            updated_at = self._parse_updated(updated_raw)
+            if not updated_at:
+                continue
+            first = listing["seen"].setdefault(external_id, updated_at)
+            if first != updated_at:
+                listing["ceiling"] = min(listing["ceiling"] or first, first)
+            if listing["newest"] and updated_at < listing["newest"] and listing["sorted"]:
+                listing["sorted"] = False
+                self.import_cursor = listing["start_cursor"]
+            listing["newest"] = max(listing["newest"] or updated_at, updated_at)
 
     def _import_order_page(self, transport, page, stats):
         """Import one page of raw payloads; return the newest 'updated at' it holds.
 
+        Each order is imported in its own savepoint; confirmations are batched at the end of the
+        page (one procurement run), falling back to one by one when the batch fails.
         Hook: ``marketplace_queue_job`` overrides it to run the page as a queue job instead.
         """
+        batch = []
+        channel = self.with_context(**self._import_context(), marketplace_confirm_batch=batch)
+        channel._prefetch_page(transport, page)
         newest = None
         for payload in page:
-            result, updated_at = self._import_payload(transport, payload)
+            result, updated_at = channel._import_payload(transport, payload)
             stats[result] = stats.get(result, 0) + 1
             if updated_at and (newest is None or updated_at > newest):
                 newest = updated_at
+        importer = channel.env["marketplace.order.importer"].with_context(marketplace_confirm_batch=None)
+        importer._confirm_orders(importer.env["sale.order"].browse(batch))
         return newest
+
+    def _prefetch_page(self, transport, page):
+        """One query for the page's already imported orders and open failures (run cache)."""
+        cache = self.env.context.get("marketplace_run_cache")
+        if cache is None:
+            return
+        keys = set()
+        for payload in page:
+            try:
+                keys.add(transport.order_key(payload)[0])
+            except Exception:  # an unreadable payload is dealt with by _import_payload
+                continue
+        keys.discard("")
+        known = set(self.env["sale.order"].with_context(active_test=False).search(
+            [("marketplace_channel_id", "=", self.id), ("marketplace_order_ref", "in", list(keys))]
+        ).mapped("marketplace_order_ref"))
+        cache.setdefault("absent_orders", set()).update((self.id, key) for key in keys - known)
+        cache["failure_refs"] = set(self.env["marketplace.import.failure"].search(
+            [("channel_id", "=", self.id), ("state", "=", "open")]).mapped("external_id"))
+
+    def _import_context(self):
+        """Context of an import run: no mail tracking noise, lookups memoized for the run."""
+        ctx = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True,
+               "mail_notrack": True, "marketplace_import": True}
+        if self.env.context.get("marketplace_run_cache") is None:
+            ctx["marketplace_run_cache"] = {}
+        return ctx
 
     def _advance_cursor(self, newest, now):
         """Move the cursor to the newest processed 'updated at', never past our own clock."""
@@ -484,7 +563,9 @@ class MarketplaceChannel(models.Model):
         return self._get_transport().refund_order(request)
 
     def _payload_json(self, payload):
-        return self._redact(json.dumps(payload, indent=1, ensure_ascii=False, default=str))
+        text = json.dumps(payload, indent=1, ensure_ascii=False, default=str)
+        # lone surrogates ("\udcff" JSON escapes) are not UTF-8: PostgreSQL would refuse the failure record
+        return self._redact(text.encode("utf-8", "replace").decode("utf-8"))
 
     # -- acceptance -----------------------------------------------------------------
     def _on_waiting_acceptance(self, sale, order):
@@ -547,3 +628,249 @@ class MarketplaceChannel(models.Model):
             parts = urlsplit(channel.base_url)
             target = urlsplit(simulator_url)
             channel.base_url = urlunsplit((target.scheme, target.netloc, parts.path, parts.query, ""))
+
+
+# ======================================================================================
+# Dashboard KPIs, guided set-up and daily digest (UI layer).
+# Same model, kept in its own class so the core above stays readable. KPIs are computed,
+# not stored: a handful of grouped queries for all the displayed channels, no per-record search.
+# ======================================================================================
+ORDER_CLOSED_STATUSES = ("shipped", "delivered", "cancelled", "refused", "refunded")
+
+
+class MarketplaceChannelDashboard(models.Model):
+    _inherit = "marketplace.channel"
+
+    handling_days = fields.Integer(
+        "Ship within (days)", default=2,
+        help="Orders without a commitment date are late when still not shipped this many days after the order.")
+    digest_enabled = fields.Boolean(
+        "Daily digest e-mail", help="E-mail the responsible a daily summary of this channel's orders and errors.")
+    setup_help = fields.Html(compute="_compute_setup_help", sanitize=False)
+    kpi_orders_today = fields.Integer("Orders today", compute="_compute_kpis")
+    kpi_to_ship = fields.Integer("To ship", compute="_compute_kpis")
+    kpi_late = fields.Integer("Late", compute="_compute_kpis")
+    kpi_revenue_week = fields.Monetary("Revenue this week", compute="_compute_kpis", currency_field="currency_id")
+    kpi_error_rate = fields.Float("Error rate (24 h, %)", compute="_compute_kpis", digits=(16, 1))
+    kpi_log_count_24h = fields.Integer("Calls (24 h)", compute="_compute_kpis")
+    kpi_sync_age = fields.Char("Last sync age", compute="_compute_kpis")
+    kpi_next_sync_at = fields.Datetime("Next scheduled sync", compute="_compute_kpis")
+    kpi_health = fields.Selection(
+        [("ok", "Healthy"), ("warning", "Needs attention"), ("danger", "Failing")], compute="_compute_kpis")
+
+    # -- KPI domains (shared by the computation and the dashboard's buttons) ----------
+    def _kpi_local_start(self, now, days_back=0, week=False):
+        """Naive UTC datetime of today's (or this week's Monday) midnight in the user's time zone."""
+        local_now = fields.Datetime.context_timestamp(self, now)
+        start = local_now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=days_back)
+        if week:
+            start -= timedelta(days=start.weekday())
+        return to_naive_utc(start)
+
+    def _kpi_order_domain(self, kpi, now=None):
+        """Domain of the marketplace orders behind a dashboard KPI (channel part excluded).
+
+        :param kpi: ``today``, ``to_ship``, ``late`` or ``week``
+        """
+        now = now or fields.Datetime.now()
+        if kpi == "today":
+            return [("date_order", ">=", self._kpi_local_start(now)), ("state", "!=", "cancel")]
+        if kpi == "week":
+            return [("date_order", ">=", self._kpi_local_start(now, week=True)), ("state", "=", "sale")]
+        to_ship = [("state", "=", "sale"), ("delivery_status", "in", ("pending", "started", "partial")),
+                   "|", ("marketplace_order_status", "=", False),
+                   ("marketplace_order_status", "not in", ORDER_CLOSED_STATUSES)]
+        if kpi == "to_ship":
+            return to_ship
+        if kpi == "late":
+            self.ensure_one()
+            return to_ship + self._kpi_late_clause(self.handling_days, now)
+        raise ValueError(kpi)
+
+    @api.model
+    def _kpi_late_clause(self, handling_days, now):
+        """Past the commitment date, or, without one, past the order date plus the handling days."""
+        return ["|", ("commitment_date", "<", now),
+                "&", ("commitment_date", "=", False), ("date_order", "<", now - timedelta(days=handling_days or 0))]
+
+    @api.depends("handling_days", "import_interval", "last_import_at", "last_import_success_at", "paused_until",
+                 "active", "connection_state", "last_error")
+    def _compute_kpis(self):
+        now = fields.Datetime.now()
+        ids = [channel_id for channel_id in self._origin.ids if channel_id]
+        Order = self.env["sale.order"]
+
+        def count_orders(domain):
+            rows = Order._read_group(domain + [("marketplace_channel_id", "in", ids)],
+                                     ["marketplace_channel_id"], ["__count"])
+            return {channel.id: count for channel, count in rows}
+
+        today = count_orders(self._kpi_order_domain("today", now))
+        to_ship = count_orders(self._kpi_order_domain("to_ship", now))
+        late = {}
+        by_days = defaultdict(list)
+        for channel in self:
+            if channel._origin.id:
+                by_days[channel.handling_days].append(channel._origin.id)
+        for days, day_ids in by_days.items():
+            rows = Order._read_group(
+                self._kpi_order_domain("to_ship", now) + self._kpi_late_clause(days, now)
+                + [("marketplace_channel_id", "in", day_ids)], ["marketplace_channel_id"], ["__count"])
+            late.update({channel.id: count for channel, count in rows})
+        revenue = {channel.id: amount for channel, amount in Order._read_group(
+            self._kpi_order_domain("week", now) + [("marketplace_channel_id", "in", ids)],
+            ["marketplace_channel_id"], ["amount_untaxed:sum"])}
+        logs = defaultdict(lambda: {"ok": 0, "error": 0})
+        for channel, state, count in self.env["marketplace.sync.log"]._read_group(
+                [("channel_id", "in", ids), ("create_date", ">=", now - timedelta(hours=24))],
+                ["channel_id", "state"], ["__count"]):
+            logs[channel.id][state] = count
+        for channel in self:
+            key = channel._origin.id
+            calls = logs[key]["ok"] + logs[key]["error"] if key else 0
+            channel.kpi_orders_today = today.get(key, 0)
+            channel.kpi_to_ship = to_ship.get(key, 0)
+            channel.kpi_late = late.get(key, 0)
+            channel.kpi_revenue_week = revenue.get(key, 0.0)
+            channel.kpi_log_count_24h = calls
+            channel.kpi_error_rate = 100.0 * logs[key]["error"] / calls if calls else 0.0
+            channel.kpi_sync_age = channel._format_age(now - channel.last_import_success_at) \
+                if channel.last_import_success_at else _("never")
+            channel.kpi_next_sync_at = channel._next_sync_at(now)
+            channel.kpi_health = channel._kpi_health(now)
+
+    def _next_sync_at(self, now):
+        self.ensure_one()
+        if not self.active:
+            return False
+        if self.paused_until and self.paused_until > now:
+            return self.paused_until
+        if not self.last_import_at:
+            return now
+        return max(self.last_import_at + timedelta(minutes=self.import_interval or 0), now)
+
+    def _kpi_health(self, now):
+        """``danger`` when the connection or the order import fails (no successful import for three
+        intervals), ``warning`` on any other error, late orders, failed imports or frequent failed calls."""
+        self.ensure_one()
+        stale = self.last_import_success_at and \
+            self.last_import_success_at < now - timedelta(minutes=3 * (self.import_interval or 15) + 5)
+        if self.connection_state == "error" or stale:
+            return "danger"
+        if self.last_error or self.kpi_late or self.failure_count or self.kpi_error_rate >= 10.0:
+            return "warning"
+        return "ok"
+
+    @api.model
+    def _format_age(self, delta):
+        minutes = int(delta.total_seconds() // 60)
+        if minutes < 1:
+            return _("just now")
+        if minutes < 60:
+            return _("%s min ago", minutes)
+        if minutes < 48 * 60:
+            return _("%s h ago", minutes // 60)
+        return _("%s days ago", minutes // (24 * 60))
+
+    # -- dashboard buttons ------------------------------------------------------------
+    def _open_kpi_orders(self, kpi, title):
+        self.ensure_one()
+        action = self.action_open_orders()
+        action["domain"] = [("marketplace_channel_id", "=", self.id)] + self._kpi_order_domain(kpi)
+        action["display_name"] = action["name"] = _("%(channel)s: %(kpi)s", channel=self.name, kpi=title)
+        action["context"] = {"create": False}
+        return action
+
+    def action_open_kpi_today(self):
+        return self._open_kpi_orders("today", _("orders today"))
+
+    def action_open_kpi_to_ship(self):
+        return self._open_kpi_orders("to_ship", _("to ship"))
+
+    def action_open_kpi_late(self):
+        return self._open_kpi_orders("late", _("late shipments"))
+
+    def action_open_kpi_week(self):
+        return self._open_kpi_orders("week", _("orders this week"))
+
+    def action_open_kpi_errors(self):
+        self.ensure_one()
+        since = fields.Datetime.now() - timedelta(hours=24)
+        return self._action_open("marketplace.sync.log", [
+            ("channel_id", "=", self.id), ("state", "=", "error"), ("create_date", ">=", since)],
+            _("%s: errors of the last 24 hours", self.name))
+
+    # -- guided set-up ----------------------------------------------------------------
+    @api.model
+    def _get_setup_help(self):
+        """Onboarding text per channel type (HTML). Connector addons extend or replace their entry."""
+        return {
+            "default": _("<p>Pick the marketplace type, fill in the credentials it gives you, then press "
+                         "<b>Test connection</b>: the checks that passed are listed here.</p>"),
+            "octopia": _("<p><b>Octopia Seller API.</b> In the Octopia seller portal, create an API client "
+                         "(<i>Developer > API credentials</i>): paste its <b>client id</b> and <b>client secret</b>, "
+                         "and your <b>seller id</b> as account. Keep the production URL unless Octopia gave you "
+                         "a sandbox.</p>"),
+            "cdiscount_soap": _("<p><b>Cdiscount (legacy SOAP).</b> Use your marketplace API login and password; "
+                                "a token is requested from the Cdiscount token service for each day of use.</p>"),
+            "shopify": _("<p><b>Shopify.</b> Create a custom app in <i>Settings > Apps and sales channels</i>, grant "
+                         "orders, fulfillments and inventory scopes, and paste the <b>Admin API access token</b> as "
+                         "secret. The base URL is <code>https://&lt;shop&gt;.myshopify.com</code>.</p>"),
+            "woocommerce": _("<p><b>WooCommerce.</b> In <i>WooCommerce > Settings > Advanced > REST API</i>, add a "
+                             "key with read/write rights: consumer key as login, consumer secret as secret, and "
+                             "your shop URL as base URL.</p>"),
+            "prestashop": _("<p><b>PrestaShop.</b> Enable the webservice (<i>Advanced parameters > Webservice</i>), "
+                            "create a key allowed on orders, customers, addresses and order states, and paste it "
+                            "as secret; the base URL is your shop's <code>/api</code>.</p>"),
+            "wix": _("<p><b>Wix.</b> Create an API key in the Wix account settings with the eCommerce "
+                     "permissions; paste it as secret and the <b>site id</b> as account.</p>"),
+        }
+
+    @api.model
+    def _get_type_defaults(self):
+        """Field values suggested when a channel type is picked. Connector addons extend the dict."""
+        return {
+            "octopia": {"base_url": "https://api.octopia-io.net/seller/v2", "import_interval": 15,
+                        "offer_interval": 60, "page_size": 100},
+            "cdiscount_soap": {"base_url": "https://wsvc.cdiscount.com/MarketplaceAPIService.svc",
+                               "import_interval": 15, "offer_interval": 60, "page_size": 100},
+            "shopify": {"import_interval": 10, "offer_interval": 30, "page_size": 250},
+            "woocommerce": {"import_interval": 10, "offer_interval": 30, "page_size": 100},
+            "prestashop": {"import_interval": 15, "offer_interval": 60, "page_size": 100},
+            "wix": {"base_url": "https://www.wixapis.com", "import_interval": 10, "offer_interval": 30,
+                    "page_size": 100},
+        }
+
+    @api.depends("channel_type")
+    def _compute_setup_help(self):
+        helps = self._get_setup_help()
+        for channel in self:
+            channel.setup_help = helps.get(channel.channel_type) or helps.get("default") or False
+
+    @api.onchange("channel_type")
+    def _onchange_channel_type_defaults(self):
+        """A new channel takes its type's defaults; an existing one only fills its empty fields.
+
+        The base URL is replaced only when empty or still another type's default URL.
+        """
+        all_defaults = self._get_type_defaults()
+        default_urls = {values.get("base_url") for values in all_defaults.values()} - {None}
+        for channel in self:
+            values = dict(all_defaults.get(channel.channel_type) or {})
+            if channel.base_url and channel.base_url not in default_urls:
+                values.pop("base_url", None)
+            if channel._origin.id:
+                values = {name: value for name, value in values.items() if name == "base_url" or not channel[name]}
+            channel.update(values)
+
+    # -- daily digest -----------------------------------------------------------------
+    @api.model
+    def _cron_send_digest(self):
+        """Queue the daily digest of every channel that asks for it and has a responsible with an e-mail."""
+        template = self.env.ref("marketplace_connector.mail_template_marketplace_digest", raise_if_not_found=False)
+        if not template:
+            return
+        channels = self.search([("digest_enabled", "=", True), ("user_id.email", "!=", False)])
+        for channel in channels:
+            template.send_mail(channel.id, email_layout_xmlid="mail.mail_notification_light")
+        return channels

@@ -42,6 +42,9 @@ class MarketplaceImportFailure(models.Model):
 
     @api.model
     def _resolve(self, channel, external_id, sale):
+        known = (self.env.context.get("marketplace_run_cache") or {}).get("failure_refs")
+        if known is not None and external_id not in known:
+            return
         open_failures = self.search([("channel_id", "=", channel.id), ("external_id", "=", external_id),
                                      ("state", "=", "open")])
         if open_failures:

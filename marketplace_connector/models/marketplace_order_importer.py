@@ -6,7 +6,7 @@ The caller (``marketplace.channel._import_payload``) runs it inside one savepoin
 import json
 import logging
 
-from odoo import _, api, models
+from odoo import Command, _, api, models
 from odoo.tools import float_compare
 
 from ..transport import InvalidOrderError, OrderStatus
@@ -32,6 +32,8 @@ class MarketplaceOrderImporter(models.AbstractModel):
         if sale:
             if sale.marketplace_updated_at and sale.marketplace_updated_at >= self._naive(order.updated_at) \
                     and sale.marketplace_status == order.marketplace_status:
+                if self._confirmation_due(sale, order):
+                    self._queue_confirmation(sale)
                 return sale, False
             self._update_order(sale, order)
             return sale, True
@@ -41,17 +43,19 @@ class MarketplaceOrderImporter(models.AbstractModel):
     def _create_order(self, channel, order):
         partner = self._find_partner(channel, order) or self._create_partner(channel, order)
         self._bind_partner(channel, order, partner)
-        invoice_address = self._find_or_create_address(partner, order.billing, "invoice")
-        shipping_address = self._find_or_create_address(partner, order.shipping, "delivery")
+        invoice_address, shipping_address = self._find_or_create_addresses(
+            partner, [(order.billing, "invoice"), (order.shipping, "delivery")])
         vals = self._prepare_order_vals(channel, order, partner, invoice_address, shipping_address)
-        sale = self.env["sale.order"].with_company(channel.company_id).create(vals)
+        fiscal_position = self._order_fiscal_position(channel, vals, partner, shipping_address)
+        vals["fiscal_position_id"] = fiscal_position.id
         line_vals = []
         for line in order.lines:
             product = self._find_product(channel, line)
-            line_vals.extend(self._prepare_line_vals(channel, order, sale, line, product))
+            line_vals.extend(self._prepare_line_vals(channel, order, fiscal_position, line, product))
         if order.shipping_amount:
-            line_vals.append(self._prepare_shipping_line_vals(channel, order, sale))
-        sale.write({"order_line": [(0, 0, vals) for vals in line_vals]})
+            line_vals.append(self._prepare_shipping_line_vals(channel, order, fiscal_position))
+        vals["order_line"] = [Command.create(values) for values in line_vals]
+        sale = self.env["sale.order"].with_company(channel.company_id).create(vals)
         self._after_create(sale, order)
         self._apply_marketplace_status(sale, order, previous_status=None)
         self._after_import(sale, order)
@@ -63,8 +67,26 @@ class MarketplaceOrderImporter(models.AbstractModel):
         self._apply_marketplace_status(sale, order, previous_status=previous)
         self._after_import(sale, order)
 
+    def _order_fiscal_position(self, channel, vals, partner, shipping_address):
+        """The fiscal position set by ``_prepare_order_vals`` (VAT addon), else Odoo's own choice."""
+        if vals.get("fiscal_position_id"):
+            return self.env["account.fiscal.position"].browse(vals["fiscal_position_id"])
+        return self.env["account.fiscal.position"].with_company(channel.company_id)._get_fiscal_position(
+            partner, delivery=shipping_address)
+
+    def _run_cache(self, name):
+        """Lookups memoized for one import run (only records that existed before it)."""
+        cache = self.env.context.get("marketplace_run_cache")
+        if cache is None:
+            return None
+        return cache.setdefault(name, set() if name.startswith("absent") else {})
+
     # -- lookups ----------------------------------------------------------------------
     def _find_existing_order(self, channel, order):
+        absent = self._run_cache("absent_orders")
+        if absent is not None and (channel.id, order.external_id) in absent:
+            absent.discard((channel.id, order.external_id))  # a second occurrence must search
+            return self.env["sale.order"]
         return self.env["sale.order"].with_context(active_test=False).search(
             [("marketplace_channel_id", "=", channel.id), ("marketplace_order_ref", "=", order.external_id)], limit=1)
 
@@ -79,6 +101,10 @@ class MarketplaceOrderImporter(models.AbstractModel):
             return self.env["res.partner"]
         binding = self.env["marketplace.partner.binding"].search(
             [("channel_id", "=", channel.id), ("external_id", "=", order.customer_external_id)], limit=1)
+        if binding:
+            known = self._run_cache("bindings")
+            if known is not None:
+                known[(channel.id, order.customer_external_id)] = binding.partner_id.id
         return binding.partner_id
 
     def _partner_domain(self, channel):
@@ -102,7 +128,17 @@ class MarketplaceOrderImporter(models.AbstractModel):
         return candidates.filtered(lambda p: " ".join((p.street or "").lower().split()) == street)[:1]
 
     def _find_product(self, channel, line):
-        """Offer binding, then internal reference, then barcode."""
+        """Offer binding, then internal reference, then barcode (memoized per run)."""
+        cache = self._run_cache("products")
+        key = (channel.id, line.sku, line.ean)
+        if cache is not None and key in cache:
+            return self.env["product.product"].browse(cache[key])
+        product = self._lookup_product(channel, line)
+        if cache is not None:
+            cache[key] = product.id
+        return product
+
+    def _lookup_product(self, channel, line):
         offer = self.env["marketplace.offer"].search(
             [("channel_id", "=", channel.id), ("seller_sku", "=", line.sku)], limit=1) if line.sku else None
         if offer:
@@ -143,6 +179,10 @@ class MarketplaceOrderImporter(models.AbstractModel):
     def _bind_partner(self, channel, order, partner):
         if not order.customer_external_id:
             return
+        known = self._run_cache("bindings")
+        key = (channel.id, order.customer_external_id)
+        if known is not None and key in known:
+            return
         Binding = self.env["marketplace.partner.binding"]
         if not Binding.search_count([("channel_id", "=", channel.id), ("external_id", "=", order.customer_external_id)]):
             Binding.create({"channel_id": channel.id, "external_id": order.customer_external_id,
@@ -170,21 +210,49 @@ class MarketplaceOrderImporter(models.AbstractModel):
         return vals
 
     def _find_country(self, code):
+        cache = self._run_cache("countries")
+        if cache is not None and code in cache:
+            return self.env["res.country"].browse(cache[code])
         country = self.env["res.country"].search([("code", "=", code)], limit=1)
+        if cache is not None and country:
+            cache[code] = country.id
         if not country:
             raise InvalidOrderError(_("Unknown country code %s in the order addresses.", code))
         return country
 
+    def _find_address(self, partner, address, address_type):
+        """The child contact of this type with the same normalized address, if any."""
+        fingerprint = address.fingerprint()
+        return partner.child_ids.filtered(
+            lambda c: c.type == address_type and c.marketplace_address_key == fingerprint)[:1]
+
+    def _prepare_child_address_vals(self, partner, address, address_type):
+        vals = self._prepare_address_vals(address)
+        vals.update({"parent_id": partner.id, "type": address_type, "marketplace_address_key": address.fingerprint()})
+        return vals
+
     def _find_or_create_address(self, partner, address, address_type):
         """Reuse the child contact with the same address, else create one."""
-        fingerprint = address.fingerprint()
-        children = partner.child_ids.filtered(lambda c: c.type == address_type)
-        for child in children:
-            if child.marketplace_address_key == fingerprint:
-                return child
-        vals = self._prepare_address_vals(address)
-        vals.update({"parent_id": partner.id, "type": address_type, "marketplace_address_key": fingerprint})
-        return self.env["res.partner"].create(vals)
+        return self._find_or_create_addresses(partner, [(address, address_type)])[0]
+
+    def _find_or_create_addresses(self, partner, wanted):
+        """Contacts for [(address, type)]: unchanged addresses are reused, the others created at once."""
+        result, to_create = [], []
+        for address, address_type in wanted:
+            found = self._find_address(partner, address, address_type)
+            if not found:
+                same = next((i for i, (a, t) in enumerate(to_create) if t == address_type
+                             and a.fingerprint() == address.fingerprint()), None)
+                if same is None:
+                    to_create.append((address, address_type))
+            result.append(found or (address, address_type))
+        if to_create:
+            created = self.env["res.partner"].create(
+                [self._prepare_child_address_vals(partner, a, t) for a, t in to_create])
+            by_key = {(t, a.fingerprint()): contact for (a, t), contact in zip(to_create, created)}
+            result = [item if not isinstance(item, tuple) else by_key[(item[1], item[0].fingerprint())]
+                      for item in result]
+        return result
 
     # -- sale order -----------------------------------------------------------------
     def _prepare_order_vals(self, channel, order, partner, invoice_address, shipping_address):
@@ -200,6 +268,7 @@ class MarketplaceOrderImporter(models.AbstractModel):
             "marketplace_fee_amount": sum(fee.amount for fee in order.fees),
         }
         vals.update(self._prepare_update_vals(None, order))
+        vals["marketplace_payload"] = channel._redact(vals["marketplace_payload"])  # no sale yet to redact with
         if order.created_at:
             vals["date_order"] = self._naive(order.created_at)
         if channel.warehouse_id:
@@ -252,10 +321,10 @@ class MarketplaceOrderImporter(models.AbstractModel):
             return order.prices_include_tax
         return channel.prices_include_tax == "included"
 
-    def _line_taxes(self, channel, order, sale, product):
+    def _line_taxes(self, channel, order, fiscal_position, product):
         """Product taxes through the order's fiscal position, in the order's tax basis."""
         taxes = product.taxes_id.filtered(lambda t: t.company_id == channel.company_id)
-        taxes = sale.fiscal_position_id.map_tax(taxes)
+        taxes = fiscal_position.map_tax(taxes)
         if self._prices_include_tax(channel, order):
             taxes = self.env["account.tax"].browse([self._included_twin(t).id for t in taxes])
         return taxes
@@ -265,22 +334,28 @@ class MarketplaceOrderImporter(models.AbstractModel):
         the tax-included amounts the marketplace charged, to the cent."""
         if tax.price_include or tax.amount_type != "percent" or not tax.amount:
             return tax
+        cache = self._run_cache("included_taxes")
+        if cache is not None and tax.id in cache:
+            return self.env["account.tax"].browse(cache[tax.id])
+        twin = self._find_included_twin(tax)
+        if cache is not None and twin:
+            cache[tax.id] = twin.id
+        return twin or tax.copy({"name": _("%s (tax incl.)", tax.name), "price_include_override": "tax_included",
+                                 "include_base_amount": False, "active": True})
+
+    def _find_included_twin(self, tax):
         Tax = self.env["account.tax"].with_context(active_test=False)
         twin = Tax.search([
             ("company_id", "=", tax.company_id.id), ("type_tax_use", "=", tax.type_tax_use),
             ("amount_type", "=", "percent"), ("amount", "=", tax.amount), ("price_include_override", "=", "tax_included"),
             ("tax_group_id", "=", tax.tax_group_id.id), ("country_id", "=", tax.country_id.id),
         ], limit=1)
-        if twin:
-            return twin
-        return tax.copy({"name": _("%s (tax incl.)", tax.name), "price_include_override": "tax_included",
-                         "include_base_amount": False, "active": True})
+        return twin
 
-    def _prepare_line_vals(self, channel, order, sale, line, product):
+    def _prepare_line_vals(self, channel, order, fiscal_position, line, product):
         """Sale line values for one marketplace line (plus a discount line when discounted)."""
-        taxes = self._line_taxes(channel, order, sale, product)
+        taxes = self._line_taxes(channel, order, fiscal_position, product)
         vals = [{
-            "order_id": sale.id,
             "product_id": product.id,
             "name": line.name or product.display_name,
             "product_uom_qty": line.quantity,
@@ -293,7 +368,6 @@ class MarketplaceOrderImporter(models.AbstractModel):
         if line.discount_amount:
             discount = channel.discount_product_id
             vals.append({
-                "order_id": sale.id,
                 "product_id": discount.id,
                 "name": _("Discount on %s", line.name or product.display_name),
                 "product_uom_qty": 1,
@@ -303,17 +377,16 @@ class MarketplaceOrderImporter(models.AbstractModel):
             })
         return vals
 
-    def _prepare_shipping_line_vals(self, channel, order, sale):
+    def _prepare_shipping_line_vals(self, channel, order, fiscal_position):
         product = channel.shipping_product_id
         if not product:
             raise InvalidOrderError(_("The channel has no shipping product: set one on the channel, then Retry."))
         vals = {
-            "order_id": sale.id,
             "product_id": product.id,
             "name": _("Shipping"),
             "product_uom_qty": 1,
             "price_unit": order.shipping_amount,
-            "tax_id": [(6, 0, self._line_taxes(channel, order, sale, product).ids)],
+            "tax_id": [(6, 0, self._line_taxes(channel, order, fiscal_position, product).ids)],
             "sequence": 100,
         }
         if "is_delivery" in self.env["sale.order.line"]._fields:  # the delivery module is installed
@@ -333,8 +406,8 @@ class MarketplaceOrderImporter(models.AbstractModel):
         if status == OrderStatus.WAITING_ACCEPTANCE:
             channel._on_waiting_acceptance(sale, order)
             return
-        if status in CONFIRMED_STATUSES and sale.state in ("draft", "sent") and channel.auto_confirm:
-            sale.action_confirm()
+        if self._confirmation_due(sale, order):
+            self._queue_confirmation(sale)
         if status.is_done:
             sale.ship_sync_state = "done"
         if status == OrderStatus.REFUNDED:
@@ -353,13 +426,77 @@ class MarketplaceOrderImporter(models.AbstractModel):
         sale.with_context(disable_cancel_warning=True)._action_cancel()
         sale.message_post(body=_("Cancelled on the marketplace (status %s).", order.marketplace_status))
 
+    # -- confirmation -----------------------------------------------------------------
+    def _confirmation_due(self, sale, order):
+        return (order.status in CONFIRMED_STATUSES and sale.state in ("draft", "sent")
+                and sale.marketplace_channel_id.auto_confirm)
+
+    def _queue_confirmation(self, sale):
+        """Confirm now, or at the end of the page when the run batches confirmations."""
+        batch = self.env.context.get("marketplace_confirm_batch")
+        if batch is not None:
+            batch.append(sale.id)
+        else:
+            self._confirm_orders(sale, isolate=False)
+
+    @api.model
+    def _confirm_orders(self, sales, isolate=True):
+        """Confirm sale orders together (one procurement run); on error, one by one.
+
+        With ``isolate``, an order that cannot be confirmed stays a quotation with the reason in
+        its chatter, an activity and the failed imports; the others are confirmed.
+        """
+        sales = sales.exists().filtered(lambda s: s.state in ("draft", "sent"))
+        if not sales:
+            return sales
+        if not isolate:
+            sales.action_confirm()
+        else:
+            try:
+                with self.env.cr.savepoint():
+                    sales.action_confirm()
+            except Exception:
+                confirmed = self.env["sale.order"]
+                for sale in sales:
+                    try:
+                        with self.env.cr.savepoint():
+                            sale.action_confirm()
+                        confirmed |= sale
+                    except Exception as exc:  # one order never blocks the page
+                        self._confirmation_failed(sale, exc)
+                sales = confirmed
+        for sale in sales:
+            if isolate:
+                try:
+                    with self.env.cr.savepoint():
+                        self._after_confirm(sale)
+                except Exception as exc:
+                    sale.message_post(body=_("Post-confirmation step failed: %s",
+                                             sale.marketplace_channel_id._redact(str(exc))))
+            else:
+                self._after_confirm(sale)
+        return sales
+
+    def _confirmation_failed(self, sale, exc):
+        channel = sale.marketplace_channel_id
+        reason = _("Imported as %(order)s but not confirmed: %(error)s", order=sale.name,
+                   error=channel._redact(str(exc)))
+        _logger.info("Channel %s: %s", channel.id, reason)
+        sale.message_post(body=reason)
+        channel._schedule_error_activity(_("Marketplace order not confirmed"), reason, record=sale)
+        self.env["marketplace.import.failure"]._record(
+            channel, sale.marketplace_order_ref, sale.marketplace_payload or "", reason)
+
     # -- hooks ------------------------------------------------------------------------
     def _after_create(self, sale, order):
-        """Hook after lines are created, before the status is applied (VAT checks...)."""
+        """Hook after the order and its lines are created, before the status is applied."""
         self._check_totals(sale, order)
 
     def _after_import(self, sale, order):
-        """Hook after each create or update."""
+        """Hook after each create or update (the confirmation may still be queued)."""
+
+    def _after_confirm(self, sale):
+        """Hook after a marketplace order is confirmed (invoicing policies...)."""
 
     def _check_totals(self, sale, order):
         """Flag a difference between the marketplace total and ours (the VAT addon decides what to do)."""

@@ -35,6 +35,15 @@ class SaleOrder(models.Model):
          "This marketplace order is already imported on this channel."),
     ]
 
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        """During imports, confirming does not make the marketplace buyer a follower: buyers are reached
+        through the marketplace, and Odoo must not e-mail them (unless the channel says so)."""
+        if self.env.context.get("marketplace_import") and partner_ids and len(self) == 1 \
+                and self.marketplace_channel_id and not self.marketplace_channel_id.follow_customers \
+                and set(partner_ids) == {self.partner_id.id}:
+            return True
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+
     # -- ship ---------------------------------------------------------------------------
     def _marketplace_picking_to_ship(self):
         self.ensure_one()

@@ -1,0 +1,2 @@
+from . import rest
+from . import soap

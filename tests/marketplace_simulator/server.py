@@ -128,6 +128,7 @@ class SimulatorApp:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # small keep-alive answers would otherwise wait ~40 ms each
     app: SimulatorApp = None
 
     def log_message(self, fmt, *args):  # quiet

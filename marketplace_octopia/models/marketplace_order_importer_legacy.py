@@ -1,0 +1,50 @@
+"""One sale order per Cdiscount order while the legacy SOAP and the REST channels both run."""
+from odoo import _, api, models
+
+
+class MarketplaceOrderImporter(models.AbstractModel):
+    _inherit = "marketplace.order.importer"
+
+    def _find_existing_order(self, channel, order):
+        """Also find the sale order the linked legacy/REST channel made for the same order number."""
+        sale = super()._find_existing_order(channel, order)
+        if sale or not order.reference:
+            return sale
+        Sale = self.env["sale.order"].with_context(active_test=False)
+        if channel.channel_type == "cdiscount_soap":
+            migrated = channel._get_migrated_channels()
+            if not migrated:
+                return sale
+            return Sale.search([("marketplace_channel_id", "in", migrated.ids),
+                                ("client_order_ref", "=", order.reference)], limit=1)
+        if channel.legacy_channel_id:
+            return Sale.search([("marketplace_channel_id", "=", channel.legacy_channel_id.id),
+                                ("marketplace_order_ref", "=", order.reference)], limit=1)
+        return sale
+
+    @api.model
+    def _import_order(self, channel, order):
+        sale = self._find_existing_order(channel, order)
+        if sale and sale.marketplace_channel_id != channel:
+            if channel.channel_type == "cdiscount_soap":
+                # Orders the legacy API knows keep being served by the legacy channel.
+                self._take_over_legacy_order(channel, sale, order)
+            elif sale.marketplace_channel_id.active:
+                return sale, False  # the (active) legacy channel serves it
+        return super()._import_order(channel, order)
+
+    def _take_over_legacy_order(self, channel, sale, order):
+        """Bind a sale order made by the REST channel to the legacy channel (ids of the legacy API)."""
+        line_ids = {}
+        for line in order.lines:
+            product = self._find_product(channel, line)
+            line_ids.setdefault(product.id, []).append(line.external_id)
+        for sale_line in sale.order_line.filtered("marketplace_line_id"):
+            ids = line_ids.get(sale_line.product_id.id)
+            if ids:
+                sale_line.marketplace_line_id = ids.pop(0)
+        previous = sale.marketplace_channel_id
+        sale.write({"marketplace_channel_id": channel.id, "marketplace_order_ref": order.external_id})
+        sale.message_post(body=_(
+            "Order %(ref)s is served by the legacy channel %(legacy)s (it was imported by %(rest)s).",
+            ref=order.reference, legacy=channel.name, rest=previous.name))

@@ -1,0 +1,136 @@
+"""Scale-out: each fetched page of orders, each offer push and each shipment becomes a queue job.
+
+The scheduled actions keep fetching (one HTTP listing per page, cursor, advisory lock); only the
+work per page moves to jobs, on the channel ``root.marketplace.<channel type>``, so several Odoo
+servers (or workers) import disjoint pages of the same database in parallel. Every job carries an
+``identity_key``: a page, a push or a shipment is never queued twice while a job for it waits.
+"""
+import hashlib
+import logging
+import random
+
+from odoo import _, api, fields, models
+
+from odoo.addons.queue_job.exception import RetryableJobError
+
+_logger = logging.getLogger(__name__)
+
+ROOT_CHANNEL = "root.marketplace"
+RETRY_ON_CONCURRENCY = (2, 10)  # seconds before a page that met a concurrent update runs again
+
+
+class MarketplaceChannel(models.Model):
+    _inherit = "marketplace.channel"
+
+    queue_job_dispatch = fields.Boolean(
+        "Run as background jobs", default=True,
+        help="Import each page of orders, push offers and send shipments as queue jobs on the "
+             "job channel root.marketplace.<type> (capacity set in Job Queue > Channels). "
+             "Off: the scheduled actions do the work themselves.")
+
+    # -- helpers ----------------------------------------------------------------------
+    def _queue_job_dispatch_enabled(self):
+        """True when work must be delayed as a job (never from inside a job)."""
+        self.ensure_one()
+        context = self.env.context
+        return bool(self.queue_job_dispatch and not context.get("marketplace_in_job")
+                    and not context.get("marketplace_no_queue_job"))
+
+    def _queue_job_channel_name(self):
+        """``root.marketplace.<channel type>`` when that job channel exists, else ``root.marketplace``."""
+        self.ensure_one()
+        name = f"{ROOT_CHANNEL}.{self.channel_type}"
+        if self.env["queue.job.channel"].sudo().search_count([("complete_name", "=", name)], limit=1):
+            return name
+        return ROOT_CHANNEL
+
+    def _job_env(self):
+        """The channel as a job runs it: no commit (queue_job commits), no re-dispatch."""
+        return self.with_context(marketplace_in_job=True, marketplace_no_commit=True).with_company(self.company_id)
+
+    @api.model
+    def _order_page_identity_key(self, channel_id, keys):
+        """Same channel and same (order id, updated at) set -> same key, whatever the order."""
+        digest = hashlib.sha1("\n".join(sorted(f"{i}@{u}" for i, u in keys)).encode()).hexdigest()
+        return f"marketplace-page-{channel_id}-{digest}"
+
+    # -- order pages --------------------------------------------------------------------
+    def _import_order_page(self, transport, page, stats):
+        if not self._queue_job_dispatch_enabled():
+            return super()._import_order_page(transport, page, stats)
+        keys, newest = [], None
+        for payload in page:
+            try:
+                external_id, updated_raw = transport.order_key(payload)
+            except Exception:  # the job records the unreadable payload as a failure
+                external_id, updated_raw = "", ""
+            keys.append((external_id, updated_raw))
+            updated_at = self._parse_updated(updated_raw) if updated_raw else None
+            if updated_at and (newest is None or updated_at > newest):
+                newest = updated_at
+        self._delay_order_page(page, keys)
+        stats["queued"] = stats.get("queued", 0) + len(page)
+        # The job row and the cursor are committed together by the run (or not at all).
+        return newest
+
+    def _delay_order_page(self, page, keys):
+        """Queue one job for a page; nothing when a job for the very same page still waits."""
+        self.ensure_one()
+        first, last = keys[0][0] if keys else "", keys[-1][0] if keys else ""
+        return self.with_delay(
+            channel=self._queue_job_channel_name(),
+            identity_key=self._order_page_identity_key(self.id, keys),
+            description=_("%(channel)s: import %(count)s orders (%(first)s .. %(last)s)",
+                          channel=self.name, count=len(page), first=first, last=last),
+        )._job_import_order_page(page)
+
+    def _job_import_order_page(self, payloads):
+        """Job: import a page of raw order payloads (one savepoint per order, like the cron).
+
+        An order hitting a concurrent update (another worker reserving the same stock, creating
+        the same customer binding...) makes the whole page retry later: queue_job rolls the job
+        back, so no failure is recorded for a good order.
+        """
+        self.ensure_one()
+        concurrency = []
+        channel = self._job_env().with_context(marketplace_job_concurrency=concurrency)
+        transport = channel._get_transport()
+        stats = {"imported": 0, "failed": 0, "skipped": 0}
+        channel._import_order_page(transport, payloads, stats)
+        if concurrency:
+            raise RetryableJobError(
+                _("%(count)s order(s) met a concurrent update (%(error)s): the page is retried.",
+                  count=len(concurrency), error=concurrency[0]),
+                seconds=random.randint(*RETRY_ON_CONCURRENCY))
+        return _("Imported %(imported)s, unchanged %(skipped)s, failed %(failed)s", **stats)
+
+    # -- offers ---------------------------------------------------------------------------
+    def _push_offers(self):
+        if not self._queue_job_dispatch_enabled():
+            return super()._push_offers()
+        self.last_offer_push_at = fields.Datetime.now()
+        self.with_delay(
+            channel=self._queue_job_channel_name(),
+            identity_key=f"marketplace-offers-{self.id}",
+            description=_("%s: push offers and stock", self.name),
+        )._job_push_offers()
+        self._commit_progress()
+
+    def _job_push_offers(self):
+        """Job: push the channel's changed offers (streamed by chunks, see marketplace.offer)."""
+        self.ensure_one()
+        self._job_env()._push_offers()
+        return _("Offers pushed")
+
+    # -- shipments ------------------------------------------------------------------------
+    @api.model
+    def _cron_send_shipments(self):
+        if self.env.context.get("marketplace_no_queue_job"):
+            return super()._cron_send_shipments()
+        orders = self.env["sale.order"].search(
+            [("ship_sync_state", "=", "todo"), ("marketplace_channel_id", "!=", False)])
+        queued = orders.filtered(lambda o: o.marketplace_channel_id.queue_job_dispatch)
+        for order in queued:
+            order._delay_marketplace_shipment()
+        # channels that do not dispatch keep the synchronous path of the core
+        (orders - queued)._send_marketplace_shipment()

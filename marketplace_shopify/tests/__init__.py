@@ -1,0 +1,2 @@
+from . import test_shopify_channel
+from . import test_shopify_webhook

@@ -1,0 +1,437 @@
+"""Shopify Admin REST API transport (storefront-apis.md §1).
+
+Orders are listed with ``status=any&updated_at_min=...&order=updated_at asc`` and followed page
+by page through the ``Link`` header's ``page_info`` cursor, so each page's newest ``updated_at``
+is a safe resume point for the channel cursor. Shipping goes through fulfillment orders, refunds
+through ``refunds/calculate`` then ``refunds``.
+"""
+import base64
+import hashlib
+import hmac
+from datetime import timezone
+from urllib.parse import parse_qsl, urlsplit
+
+from odoo.addons.marketplace_connector.transport import (
+    AuthenticationError,
+    InvalidOrderError,
+    MarketplaceTransport,
+    NormalizedAddress,
+    NormalizedLine,
+    NormalizedOrder,
+    OrderStatus,
+    RemoteError,
+    TemporaryError,
+    UserInputError,
+    register_transport,
+)
+from odoo.addons.marketplace_connector.transport.normalized import to_amount
+
+API_VERSION = "2026-01"  # pinned; Shopify supports each quarterly version for 12 months
+MAX_PAGE_SIZE = 250
+CALL_LIMIT_HEADER = "X-Shopify-Shop-Api-Call-Limit"
+DEFAULT_VAT_ATTRIBUTES = ("vat_number", "vat", "vat_id", "tax_id", "vat_number_eu", "btw_nummer", "ust_idnr")
+
+#: Shopify status -> OrderStatus. The key is the first that applies of: ``cancelled`` (cancelled_at
+#: set), the financial statuses ``refunded``/``voided``/``expired``, the fulfillment statuses
+#: ``fulfilled``/``restocked``/``partial``, then the financial status.
+STATUS_MAP = {
+    "cancelled": OrderStatus.CANCELLED,
+    "refunded": OrderStatus.REFUNDED,
+    "voided": OrderStatus.CANCELLED,
+    "expired": OrderStatus.CANCELLED,
+    "fulfilled": OrderStatus.SHIPPED,
+    "restocked": OrderStatus.CANCELLED,
+    "partial": OrderStatus.TO_SHIP,  # partly fulfilled: the rest is still to ship
+    "paid": OrderStatus.TO_SHIP,
+    "partially_refunded": OrderStatus.TO_SHIP,  # unfulfilled, some lines refunded: the rest ships
+    "partially_paid": OrderStatus.ACCEPTED,
+    "authorized": OrderStatus.ACCEPTED,  # payment authorized, captured later
+    "pending": OrderStatus.PENDING,
+}
+PAID_STATUSES = ("paid", "partially_refunded", "refunded")
+
+
+def status_key(payload):
+    """The :data:`STATUS_MAP` key of a raw order."""
+    financial = payload.get("financial_status") or "pending"
+    fulfillment = payload.get("fulfillment_status") or ""
+    if payload.get("cancelled_at"):
+        return "cancelled"
+    if financial in ("refunded", "voided", "expired"):
+        return financial
+    if fulfillment in ("fulfilled", "restocked", "partial"):
+        return fulfillment
+    return financial
+
+
+def sign_webhook(secret, body):
+    """Base64 HMAC-SHA256 of the raw body, as Shopify sends in ``X-Shopify-Hmac-Sha256``."""
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
+def verify_webhook(secret, body, signature):
+    """True when ``signature`` is the HMAC of the raw ``body`` with ``secret`` (constant time)."""
+    if not secret or not signature:
+        return False
+    return hmac.compare_digest(sign_webhook(secret, body).encode(), signature.strip().encode())
+
+
+def webhook_order_id(topic, payload):
+    """Order id a webhook is about: ``orders/*`` carry the order, refunds/fulfillments its ``order_id``."""
+    if not isinstance(payload, dict):
+        return ""
+    if (topic or "").startswith("orders/"):
+        return str(payload.get("id") or "")
+    return str(payload.get("order_id") or "")
+
+
+@register_transport("shopify")
+class ShopifyTransport(MarketplaceTransport):
+    """Shopify Admin REST API, authenticated by an Admin API access token (``credentials.secret``)."""
+
+    refund_modes = ("full", "partial")
+    refund_limits = ""
+
+    def __init__(self, config, recorder=None, **kwargs):
+        super().__init__(config, recorder=recorder, **kwargs)
+        self.last_call_limit = None  # (used, size) of the last answer
+
+    # -- plumbing -------------------------------------------------------------------
+    @property
+    def api_version(self):
+        return self.option("api_version", API_VERSION)
+
+    @property
+    def page_size(self):
+        return max(1, min(int(self.option("page_size", MAX_PAGE_SIZE)), MAX_PAGE_SIZE))
+
+    def _path(self, resource):
+        return f"/admin/api/{self.api_version}/{resource}"
+
+    def _headers(self):
+        token = self.config.credentials.get("secret")
+        if not token:
+            raise AuthenticationError("Shopify: set the Admin API access token (shpat_...) on the channel.")
+        return {"X-Shopify-Access-Token": token, "Accept": "application/json"}
+
+    def _call(self, method, resource, *, operation, **kwargs):
+        """One API call; waits when the call bucket is nearly full (429s are retried by HttpClient)."""
+        response = self.http.request(method, self._path(resource), operation=operation, headers=self._headers(),
+                                     **kwargs)
+        self._respect_call_limit(response)
+        return response
+
+    def _json(self, method, resource, *, operation, **kwargs):
+        return _decode(self._call(method, resource, operation=operation, **kwargs), operation)
+
+    def _respect_call_limit(self, response):
+        """Leaky bucket back-off: sleep until ``headroom`` calls are free again."""
+        used, _sep, size = (response.headers.get(CALL_LIMIT_HEADER) or "").partition("/")
+        try:
+            used, size = int(used), int(size)
+        except ValueError:
+            return
+        self.last_call_limit = (used, size)
+        headroom = int(self.option("call_limit_headroom", 4))
+        leak_rate = float(self.option("leak_rate", 2.0))  # calls per second (Standard plan)
+        excess = used - (size - headroom)
+        if excess > 0 and leak_rate > 0:
+            self.sleep(min(excess / leak_rate, self.config.max_wait))
+
+    # -- connection -----------------------------------------------------------------
+    def check_connection(self):
+        """Read the shop and one order: token, API version and ``read_orders`` scope."""
+        shop = self._json("GET", "shop.json", operation="check connection").get("shop") or {}
+        checks = [f"Access token accepted by shop {shop.get('name', '?')} ({shop.get('myshopify_domain', '?')}), "
+                  f"currency {shop.get('currency', '?')}",
+                  f"Admin API version {self.api_version} answered"]
+        self._json("GET", "orders.json", operation="check orders access",
+                   params={"status": "any", "limit": 1, "fields": "id"})
+        checks.append("Orders can be read (read_orders scope)")
+        if self.last_call_limit:
+            checks.append(f"API call bucket: {self.last_call_limit[0]}/{self.last_call_limit[1]} used")
+        return checks
+
+    # -- orders ---------------------------------------------------------------------
+    def iter_order_pages(self, updated_from, updated_to=None):
+        """Yield pages of orders updated since ``updated_from``, oldest update first."""
+        params = {"status": "any", "limit": self.page_size, "order": "updated_at asc",
+                  "updated_at_min": _iso(updated_from)}
+        if updated_to:
+            params["updated_at_max"] = _iso(updated_to)
+        while params:
+            response = self._call("GET", "orders.json", operation="list orders", params=params)
+            yield list(_decode(response, "list orders").get("orders") or [])
+            params = self._next_page_params(response)
+
+    def _next_page_params(self, response):
+        """``limit`` + ``page_info`` of the ``rel="next"`` link; only the cursor is taken from
+        the link, the request goes to our own base URL (the token never follows a foreign URL)."""
+        url = (response.links.get("next") or {}).get("url")
+        if not url:
+            return None
+        query = dict(parse_qsl(urlsplit(url).query))
+        if not query.get("page_info"):
+            raise RemoteError("list orders: Shopify's next-page link has no page_info cursor")
+        return {"limit": query.get("limit", self.page_size), "page_info": query["page_info"]}
+
+    def order_key(self, payload):
+        return str(payload["id"]), payload.get("updated_at")
+
+    def get_order(self, external_id):
+        """Raw payload of one order."""
+        return self._json("GET", f"orders/{_order_id(external_id)}.json", operation="get order")["order"]
+
+    def normalize_order(self, payload):
+        """REST/webhook order payload -> :class:`NormalizedOrder`."""
+        if not isinstance(payload, dict) or not payload.get("id"):
+            raise InvalidOrderError("Shopify order without id")
+        key = status_key(payload)
+        if key not in STATUS_MAP:
+            raise InvalidOrderError(f"unknown Shopify financial status {payload.get('financial_status')!r}")
+        presentment = bool(payload.get("presentment_currency"))
+        money = lambda obj, name: _money(obj, name, presentment)  # noqa: E731
+        email = payload.get("email") or payload.get("contact_email") or (payload.get("customer") or {}).get("email")
+        billing_raw, shipping_raw = payload.get("billing_address"), payload.get("shipping_address")
+        default_raw = (payload.get("customer") or {}).get("default_address")
+        billing = _address(billing_raw or shipping_raw or default_raw, email)
+        shipping = _address(shipping_raw or billing_raw or default_raw, email)
+        billing.vat = self._buyer_vat(payload)
+        taxes_included = bool(payload.get("taxes_included"))
+        shipping_lines = payload.get("shipping_lines") or []
+        total = money(payload, "total_price")
+        if not taxes_included:  # totals are compared on the prices' tax basis
+            total -= money(payload, "total_tax")
+        financial = payload.get("financial_status") or "pending"
+        order = NormalizedOrder(
+            external_id=str(payload["id"]),
+            reference=payload.get("name") or str(payload.get("order_number") or payload["id"]),
+            updated_at=payload.get("updated_at") or payload.get("created_at"),
+            created_at=payload.get("created_at"),
+            status=STATUS_MAP[key],
+            marketplace_status=("cancelled" if payload.get("cancelled_at")
+                                else f"{financial} / {payload.get('fulfillment_status') or 'unfulfilled'}"),
+            lines=[self._line(item, money) for item in payload.get("line_items") or []],
+            billing=billing,
+            shipping=shipping,
+            currency=payload.get("presentment_currency") or payload.get("currency") or "",
+            customer_external_id=str((payload.get("customer") or {}).get("id") or ""),
+            prices_include_tax=taxes_included,
+            shipping_amount=sum(money(s, "discounted_price" if s.get("discounted_price") is not None else "price")
+                                for s in shipping_lines),
+            shipping_tax_rate=_tax_rate(shipping_lines[0]) if shipping_lines else None,
+            total_amount=round(total, 2),
+            is_business=bool(billing.vat or payload.get("company")),
+            paid=financial in PAID_STATUSES,
+            raw=payload,
+        )
+        return order.clean()
+
+    def _line(self, item, money):
+        allocations = item.get("discount_allocations")
+        if allocations:
+            discount = sum(money(a, "amount") for a in allocations)
+        else:
+            discount = money(item, "total_discount")
+        return NormalizedLine(
+            external_id=str(item.get("id") or ""),
+            sku=item.get("sku") or "",
+            name=item.get("name") or item.get("title") or "",
+            quantity=item.get("quantity"),
+            unit_price=money(item, "price"),
+            discount_amount=discount,
+            tax_rate=_tax_rate(item),
+            shippable=item.get("requires_shipping", True) is not False,
+            status=item.get("fulfillment_status") or "",
+        )
+
+    def _buyer_vat(self, payload):
+        """B2B VAT number from the note attributes (names configurable: ``vat_attributes``)."""
+        names = self.option("vat_attributes", DEFAULT_VAT_ATTRIBUTES)
+        if isinstance(names, str):
+            names = [n for n in names.split(",")]
+        wanted = {_attribute_key(n) for n in names if n.strip()}
+        for attribute in payload.get("note_attributes") or []:
+            if isinstance(attribute, dict) and _attribute_key(attribute.get("name")) in wanted \
+                    and attribute.get("value"):
+                return str(attribute["value"])
+        return ""
+
+    # -- shipping -------------------------------------------------------------------
+    def ship_order(self, shipment):
+        """Fulfil the open fulfillment orders (all lines, or ``line_external_ids``) with tracking."""
+        shipment.check()
+        order_id = _order_id(shipment.order_external_id)
+        fulfillment_orders = self._json(
+            "GET", f"orders/{order_id}/fulfillment_orders.json", operation="get fulfillment orders",
+        ).get("fulfillment_orders") or []
+        wanted = {str(i) for i in shipment.line_external_ids}
+        groups = []
+        for fo in fulfillment_orders:
+            if fo.get("status") not in ("open", "in_progress") \
+                    or "create_fulfillment" not in (fo.get("supported_actions") or ["create_fulfillment"]):
+                continue
+            items = [{"id": i["id"], "quantity": i["fulfillable_quantity"]} for i in fo.get("line_items") or []
+                     if i.get("fulfillable_quantity") and (not wanted or str(i.get("line_item_id")) in wanted)]
+            if items:
+                groups.append({"fulfillment_order_id": fo["id"], "fulfillment_order_line_items": items})
+        if not groups:
+            return self._already_shipped(order_id, shipment)
+        body = {"fulfillment": {
+            "line_items_by_fulfillment_order": groups,
+            "tracking_info": {k: v for k, v in (("number", shipment.tracking_number), ("url", shipment.tracking_url),
+                                                ("company", shipment.carrier)) if v},
+            "notify_customer": bool(self.option("notify_customer", True)),
+        }}
+        # no automatic retry: after a timeout the next attempt re-reads the fulfillment orders
+        fulfillment = self._json("POST", "fulfillments.json", operation="create fulfillment", json=body,
+                                 retry=False).get("fulfillment") or {}
+        return {"fulfillment_id": fulfillment.get("id"), "status": fulfillment.get("status"),
+                "tracking_number": fulfillment.get("tracking_number")}
+
+    def _already_shipped(self, order_id, shipment):
+        """Nothing left to fulfil: fine when our tracking number is already there (a retry)."""
+        order = self.get_order(order_id)
+        for fulfillment in order.get("fulfillments") or []:
+            numbers = fulfillment.get("tracking_numbers") or [fulfillment.get("tracking_number")]
+            if shipment.tracking_number in numbers:
+                return {"fulfillment_id": fulfillment.get("id"), "status": "already_fulfilled",
+                        "tracking_number": shipment.tracking_number}
+        raise UserInputError(
+            f"Shopify order {order.get('name') or order_id} has nothing left to fulfil "
+            f"(fulfillment status {order.get('fulfillment_status') or 'unfulfilled'}, "
+            f"cancelled: {'yes' if order.get('cancelled_at') else 'no'}); the tracking number was not sent.")
+
+    # -- refunds --------------------------------------------------------------------
+    def refund_order(self, refund):
+        """Full or partial refund: ``refunds/calculate`` first, then ``refunds`` with its transactions."""
+        order_id = _order_id(refund.order_external_id)
+        order = self.get_order(order_id)
+        marker = f"[{refund.idempotency_key}]" if refund.idempotency_key else ""
+        for existing in order.get("refunds") or []:
+            if marker and marker in (existing.get("note") or ""):
+                return self._refund_result(existing, replayed=True)
+        items, shipping = self._refund_items(order, refund)
+        if not items and not shipping:
+            raise UserInputError(f"Shopify order {order.get('name') or order_id}: nothing left to refund.")
+        request = {"currency": order.get("presentment_currency") or order.get("currency"),
+                   "refund_line_items": items}
+        if shipping:
+            request["shipping"] = shipping
+        suggestion = self._json("POST", f"orders/{order_id}/refunds/calculate.json",
+                                operation="calculate refund", json={"refund": request}).get("refund") or {}
+        transactions = self._refund_transactions(suggestion)
+        if not transactions and not items:
+            raise UserInputError(f"Shopify order {order.get('name') or order_id}: nothing left to refund.")
+        note = " - ".join(filter(None, [refund.reason, refund.note, marker]))
+        body = {"refund": dict(request, notify=bool(self.option("notify_customer", True)), note=note,
+                               transactions=transactions)}
+        created = self._json("POST", f"orders/{order_id}/refunds.json", operation="create refund", json=body,
+                             retry=False).get("refund") or {}
+        return self._refund_result(created)
+
+    def _refund_items(self, order, refund):
+        restock_type = self.option("restock_type", "no_restock")
+        refunded = {}
+        for previous in order.get("refunds") or []:
+            for item in previous.get("refund_line_items") or []:
+                refunded[str(item["line_item_id"])] = refunded.get(str(item["line_item_id"]), 0) + item["quantity"]
+        lines = {str(line["id"]): line for line in order.get("line_items") or []}
+        if refund.is_full:
+            wanted = [(line_id, line["quantity"] - refunded.get(line_id, 0)) for line_id, line in lines.items()]
+            shipping = {"full_refund": True}
+        else:
+            wanted = []
+            for refund_line in refund.lines:
+                line_id = str(refund_line.line_external_id)
+                if line_id not in lines:
+                    raise UserInputError(f"Refund: line {line_id} is not in Shopify order {order.get('name')}.")
+                left = lines[line_id]["quantity"] - refunded.get(line_id, 0)
+                if int(refund_line.quantity) > left:
+                    raise UserInputError(
+                        f"Refund: only {left} of line {lines[line_id].get('sku') or line_id} can still be refunded.")
+                wanted.append((line_id, int(refund_line.quantity)))
+            shipping = {"full_refund": True} if refund.refund_shipping else None
+        items = [{"line_item_id": int(line_id), "quantity": quantity, "restock_type": restock_type}
+                 for line_id, quantity in wanted if quantity > 0]
+        return items, shipping
+
+    @staticmethod
+    def _refund_transactions(suggestion):
+        """Refund transactions from the suggested ones: Shopify's own amounts (tax, discounts and
+        previous refunds included), not the Odoo-side estimate of ``RefundRequest.amount``."""
+        transactions = []
+        for suggested in suggestion.get("transactions") or []:
+            amount = to_amount(suggested.get("amount"), "suggested refund")
+            if amount > 0:
+                transactions.append({"parent_id": suggested["parent_id"], "amount": f"{amount:.2f}", "kind": "refund",
+                                     "gateway": suggested.get("gateway")})
+        return transactions
+
+    @staticmethod
+    def _refund_result(refund, replayed=False):
+        amount = sum(to_amount(t.get("amount"), "refund") for t in refund.get("transactions") or []
+                     if t.get("kind") == "refund")
+        lines = [(str(i.get("line_item_id")), i.get("quantity")) for i in refund.get("refund_line_items") or []]
+        return {"refund_id": refund.get("id"), "amount": round(amount, 2), "replayed": replayed, "lines": lines}
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _iso(dt):
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def _decode(response, operation):
+    """JSON object of a response; a broken body is temporary (a later run may succeed)."""
+    try:
+        body = response.json() if response.content else {}
+    except ValueError:
+        raise TemporaryError(f"{operation}: malformed JSON from Shopify (HTTP {response.status_code})") from None
+    if not isinstance(body, dict):
+        raise TemporaryError(f"{operation}: unexpected answer from Shopify (HTTP {response.status_code})")
+    return body
+
+
+def _order_id(external_id):
+    value = str(external_id or "").strip()
+    if value.startswith("gid://shopify/Order/"):
+        value = value.rsplit("/", 1)[-1]
+    if not value.isdigit():
+        raise UserInputError(f"{external_id!r} is not a Shopify order id")
+    return value
+
+
+def _money(obj, name, presentment):
+    """Amount of ``name`` in the currency the buyer paid (``<name>_set.presentment_money``)."""
+    money_set = obj.get(f"{name}_set") if presentment else None
+    if isinstance(money_set, dict) and isinstance(money_set.get("presentment_money"), dict):
+        return to_amount(money_set["presentment_money"].get("amount"), name)
+    return to_amount(obj.get(name), name)
+
+
+def _tax_rate(item):
+    """Percent rate from ``tax_lines`` (Shopify rates are fractions: 0.2 = 20 %)."""
+    tax_lines = item.get("tax_lines") or []
+    if tax_lines:
+        return round(sum(to_amount(t.get("rate"), "tax rate") for t in tax_lines) * 100, 4)
+    if item.get("taxable") is False:
+        return 0.0
+    return None
+
+
+def _attribute_key(name):
+    return "".join(ch for ch in str(name or "").lower() if ch.isalnum())
+
+
+def _address(data, email):
+    data = data or {}
+    name = data.get("name") or " ".join(filter(None, [data.get("first_name"), data.get("last_name")]))
+    return NormalizedAddress(
+        name=name, company_name=data.get("company") or "", street=data.get("address1") or "",
+        street2=data.get("address2") or "", zip=data.get("zip") or "", city=data.get("city") or "",
+        state_code=data.get("province_code") or "", country_code=data.get("country_code") or "",
+        email=email or "", phone=data.get("phone") or "")

@@ -1,0 +1,27 @@
+from odoo import fields, models
+
+
+class MarketplaceChannel(models.Model):
+    _inherit = "marketplace.channel"
+
+    deemed_supplier = fields.Boolean(
+        "Platform is deemed supplier",
+        help="This platform declares itself deemed supplier (Art. 14a(1) Directive 2006/112/EC) for imported "
+             "consignments of at most EUR 150 sold to EU consumers: such orders carry no output VAT.")
+    invoice_policy = fields.Selection(
+        [("confirm", "On confirmation"), ("delivery", "On delivery"), ("never", "Never (manual)")],
+        "Invoice marketplace orders", default="never", required=True,
+        help="When the customer invoice is created and posted. Invoices wait while the VIES check is pending.")
+    register_payment = fields.Boolean(
+        "Register payment when paid", help="When the marketplace says the order is paid, reconcile the invoice "
+                                           "with a payment in the journal below.")
+    payment_journal_id = fields.Many2one(
+        "account.journal", "Payment journal", check_company=True, domain="[('type', 'in', ('bank', 'cash'))]")
+    totals_mismatch_policy = fields.Selection(
+        [("adjust", "Add an adjustment line"), ("hold", "Hold the invoice for an accountant")],
+        "When totals differ", default="hold", required=True,
+        help="The invoice total must equal the marketplace total (0.01 tolerance). Adjust: an explicit, untaxed "
+             "'Marketplace adjustment' line makes up the difference. Hold: the invoice stays draft with an activity.")
+    adjustment_product_id = fields.Many2one(
+        "product.product", "Adjustment product",
+        default=lambda self: self.env.ref("marketplace_vat.product_marketplace_adjustment", raise_if_not_found=False))

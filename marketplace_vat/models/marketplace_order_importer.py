@@ -1,0 +1,88 @@
+"""VAT hooks of the import pipeline: regime, fiscal position, VIES check, invoice."""
+
+from odoo import api, models
+
+from ..vat.rates import EU_MEMBER_STATES
+from ..vat.regime import RegimeInput, VatStatus, decide_regime
+
+VAT_STATUS_BY_CHECK = {
+    "valid": VatStatus.VALID,
+    "invalid": VatStatus.INVALID,
+    "invalid_input": VatStatus.INVALID,
+    "unavailable": VatStatus.PENDING,
+}
+CHECK_STATE_BY_VIES = {"valid": "valid", "invalid": "invalid", "invalid_input": "invalid_input",
+                       "unavailable": "pending"}
+
+
+class MarketplaceOrderImporter(models.AbstractModel):
+    _inherit = "marketplace.order.importer"
+
+    def _prepare_order_vals(self, channel, order, partner, invoice_address, shipping_address):
+        vals = super()._prepare_order_vals(channel, order, partner, invoice_address, shipping_address)
+        vals.update(self._prepare_vat_vals(channel, order, partner))
+        return vals
+
+    def _prepare_vat_vals(self, channel, order, partner):
+        """Regime, fiscal position and VIES state of a new order (EU-established companies only)."""
+        company = channel.company_id
+        if (company.account_fiscal_country_id.code or company.country_id.code) not in EU_MEMBER_STATES:
+            return {}
+        buyer_vat = order.billing.vat or order.shipping.vat
+        is_business = bool(order.is_business or buyer_vat)
+        check = self._check_buyer_vat(channel, order, partner, buyer_vat)
+        goods_value = sum(line.unit_price * line.quantity - line.discount_amount for line in order.lines)
+        vals = {
+            "marketplace_buyer_vat": buyer_vat or False,
+            "marketplace_is_business": is_business,
+            "marketplace_prices_include_tax": self._prices_include_tax(channel, order),
+            "marketplace_consignment_value": goods_value,
+            "marketplace_vat_check_id": check.id if check else False,
+            "marketplace_vat_check_state": CHECK_STATE_BY_VIES[check.state] if check else (
+                "not_needed" if buyer_vat else "none"),
+        }
+        decision = self._decide_regime(channel, order.shipping.country_code, order.shipping.zip, check,
+                                       is_business, goods_value, buyer_vat_country=(buyer_vat or "")[:2])
+        position = company._marketplace_fiscal_position_for(decision.regime.value, decision.tax_country)
+        vals.update({
+            "marketplace_vat_regime": decision.regime.value,
+            "marketplace_vat_reason": decision.reason,
+            "fiscal_position_id": position.id,
+        })
+        return vals
+
+    @api.model
+    def _decide_regime(self, channel, ship_country, ship_zip, check, is_business, goods_value,
+                       buyer_vat_country=""):
+        """Pure decision (``vat/regime.py``) fed with the channel's and company's settings."""
+        company = channel.company_id
+        status = VAT_STATUS_BY_CHECK[check.state] if check else VatStatus.NONE
+        return decide_regime(RegimeInput(
+            company_country=company.account_fiscal_country_id.code or company.country_id.code,
+            ship_country=ship_country, ship_zip=ship_zip or "", vat_status=status, is_business=is_business,
+            above_oss_threshold=company.marketplace_above_oss_threshold,
+            deemed_supplier_channel=channel.deemed_supplier, consignment_value=goods_value,
+            buyer_vat_country=(check.country_code if check else "") or buyer_vat_country))
+
+    def _vat_check_needed(self, channel, order, buyer_vat):
+        """VIES is only asked when a valid number would change the regime: EU ship-to, another country."""
+        if not buyer_vat:
+            return False
+        preview = self._decide_regime(channel, order.shipping.country_code, order.shipping.zip, None, True, 0.0)
+        return preview.regime.value in ("eu_b2c_home", "eu_b2c_oss")
+
+    def _check_buyer_vat(self, channel, order, partner, buyer_vat):
+        """Cached VIES answer for the buyer's number (``None`` when no check is needed)."""
+        if not self._vat_check_needed(channel, order, buyer_vat):
+            return None
+        check = self.env["marketplace.vat.check"].sudo()._get_check(buyer_vat, channel.company_id)
+        partner.commercial_partner_id._marketplace_apply_vat_check(check)
+        return check
+
+    def _after_create(self, sale, order):
+        super()._after_create(sale, order)
+        sale._marketplace_post_vat_note()
+
+    def _after_import(self, sale, order):
+        super()._after_import(sale, order)
+        sale._marketplace_invoice_if_due()

@@ -1,0 +1,18 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    marketplace_above_oss_threshold = fields.Boolean(
+        related="company_id.marketplace_above_oss_threshold", readonly=False)
+    marketplace_vies_wsdl_url = fields.Char(related="company_id.marketplace_vies_wsdl_url", readonly=False)
+    marketplace_vies_use_requester = fields.Boolean(
+        related="company_id.marketplace_vies_use_requester", readonly=False)
+    marketplace_vies_requester_vat = fields.Char(
+        related="company_id.marketplace_vies_requester_vat", readonly=False)
+    marketplace_vies_cache_hours = fields.Integer(related="company_id.marketplace_vies_cache_hours", readonly=False)
+
+    def action_marketplace_vat_setup(self):
+        self.company_id.action_marketplace_vat_setup()
+        return True

@@ -1,0 +1,64 @@
+"""A French seller company with the FR chart, a channel, products and the VIES simulator."""
+from marketplace_simulator import SimulatorApp, SimulatorServer
+from marketplace_simulator import vies as vies_sim
+
+from odoo.tests.common import TransactionCase
+
+from odoo.addons.marketplace_connector.tests.common import make_address, make_order
+
+
+class VatCase(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.vies_app = SimulatorApp()
+        cls.vies = vies_sim.register(cls.vies_app)
+        cls.vies_server = SimulatorServer(cls.vies_app).start()
+        cls.addClassCleanup(cls.vies_server.stop)
+
+        eur = cls.env.ref("base.EUR")
+        eur.active = True
+        cls.company = cls.env["res.company"].create({
+            "name": "Vendeur FR", "country_id": cls.env.ref("base.fr").id, "currency_id": eur.id,
+            "vat": "FR40303265045", "street": "12 rue du Test", "zip": "75002", "city": "Paris"})
+        cls.env.user.company_ids |= cls.company
+        cls.env.user.company_id = cls.company
+        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=[cls.company.id]))
+        cls.env["account.chart.template"].try_loading("fr", company=cls.company, install_demo=False)
+        cls.company.write({
+            "marketplace_vies_wsdl_url": f"{cls.vies_server.url}/checkVatService.wsdl",
+            "marketplace_vies_timeout": 5,
+        })
+        cls.tva_20 = cls.env["account.chart.template"].ref("tva_normale")
+        Channel = cls.env["marketplace.channel"]
+        channel_type = Channel._fields["channel_type"]._description_selection(cls.env)[0][0]
+        cls.channel = Channel.create({
+            "name": "VAT channel", "channel_type": channel_type, "base_url": "http://127.0.0.1:9/api",
+            "company_id": cls.company.id, "invoice_policy": "confirm"})  # default is "never"
+        cls.product_a = cls._make_product("SKU-A", 20.0)
+        cls.product_b = cls._make_product("SKU-B", 10.0)
+        cls.importer = cls.env["marketplace.order.importer"]
+
+    @classmethod
+    def _make_product(cls, sku, price):
+        product = cls.env["product.product"].create({
+            "name": f"Product {sku}", "default_code": sku, "list_price": price, "is_storable": True,
+            "invoice_policy": "order", "taxes_id": [(6, 0, cls.tva_20.ids)], "company_id": cls.company.id})
+        warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
+        cls.env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 100)
+        return product
+
+    def import_order(self, external_id, ship=None, bill=None, **values):
+        """Import a NormalizedOrder shipped to ``ship`` (address overrides) through the pipeline."""
+        shipping = make_address(**(ship or {}))
+        billing = make_address(**(bill or ship or {}))
+        order = make_order(external_id, billing=billing, shipping=shipping,
+                           customer_external_id=f"CUST-{external_id}", **values)
+        sale, _changed = self.importer._import_order(self.channel, order)
+        return sale
+
+    def tax_rates(self, sale):
+        return sorted(set(sale.order_line.filtered("marketplace_line_id").tax_id.mapped("amount")))
+
+    def messages(self, record):
+        return " ".join(record.message_ids.mapped("body"))

@@ -1,0 +1,70 @@
+"""Invoice PDF upload through a transport that has ``upload_invoice`` (Octopia, on its simulator)."""
+import base64
+
+from marketplace_simulator import SimulatorApp, SimulatorServer
+
+from odoo.tests import tagged
+
+from .common import VatCase
+
+MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+               b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+@tagged("post_install", "-at_install", "marketplace")
+class TestVatUpload(VatCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        types = [value for value, _label in
+                 cls.env["marketplace.channel"]._fields["channel_type"]._description_selection(cls.env)]
+        if "octopia" not in types:
+            cls.skipTest(cls, "marketplace_octopia is not installed")
+        from marketplace_simulator import octopia as octopia_sim
+
+        cls.octopia_sim = octopia_sim
+        cls.octopia_app = SimulatorApp()
+        cls.octopia = octopia_sim.register(cls.octopia_app)
+        cls.octopia_server = SimulatorServer(cls.octopia_app).start()
+        cls.addClassCleanup(cls.octopia_server.stop)
+        cls.env = cls.env(context=dict(cls.env.context, marketplace_no_commit=True,
+                                       marketplace_sleep=lambda _seconds: None))
+        cls.channel = cls.env["marketplace.channel"].create({
+            "name": "Cdiscount (simulator)", "channel_type": "octopia", "company_id": cls.company.id,
+            "base_url": cls.octopia_server.url + octopia_sim.API_PREFIX, "api_login": octopia_sim.DEFAULT_CLIENT_ID,
+            "api_secret": octopia_sim.DEFAULT_CLIENT_SECRET, "api_account": octopia_sim.DEFAULT_SELLER_ID,
+            "invoice_policy": "confirm"})
+        cls.importer = cls.env["marketplace.order.importer"].with_context(cls.env.context)
+
+    def test_posted_invoice_is_uploaded_to_the_marketplace(self):
+        remote = self.octopia_sim.generate_orders(1, seed=7)[0]
+        self.octopia.add_orders([remote])
+        sale = self.import_order(remote["orderId"], lines=[("SKU-A", 1, 24.0)], total_amount=24.0)
+        invoice = sale.invoice_ids
+        self.assertEqual(invoice.state, "posted")
+        # No wkhtmltopdf in the test run: nothing is sent rather than a non-PDF document.
+        self.assertEqual(invoice.marketplace_upload_state, "error")
+        self.assertIn("PDF", invoice.marketplace_upload_message)
+        self.assertEqual(self.octopia.invoices, [])
+
+        attachment = self.env["ir.attachment"].create({
+            "name": "invoice.pdf", "datas": base64.b64encode(MINIMAL_PDF), "mimetype": "application/pdf",
+            "res_model": "account.move", "res_id": invoice.id})
+        invoice.invoice_pdf_report_id = attachment
+        invoice.action_marketplace_upload()
+        self.assertEqual(invoice.marketplace_upload_state, "done")
+        self.assertEqual(len(self.octopia.invoices), 1)
+        order_id, filename, data = self.octopia.invoices[0]
+        self.assertEqual(order_id, remote["orderId"])
+        self.assertTrue(filename.endswith(".pdf"))
+        self.assertEqual(data, MINIMAL_PDF)
+
+    def test_upload_error_is_recorded_not_raised(self):
+        sale = self.import_order("UNKNOWN-ORDER", lines=[("SKU-A", 1, 24.0)], total_amount=24.0)
+        invoice = sale.invoice_ids
+        invoice.invoice_pdf_report_id = self.env["ir.attachment"].create({
+            "name": "invoice.pdf", "datas": base64.b64encode(MINIMAL_PDF), "res_model": "account.move",
+            "res_id": invoice.id})
+        invoice.action_marketplace_upload()
+        self.assertEqual(invoice.marketplace_upload_state, "error", "the marketplace answers 404")
+        self.assertIn("upload", " ".join(invoice.message_ids.mapped("body")).lower())

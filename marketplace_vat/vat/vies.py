@@ -1,0 +1,180 @@
+"""VIES client (the EU Commission's VAT number check, SOAP service ``checkVatService``).
+
+``ViesClient.check(vat)`` pre-checks the number's format with python-stdnum, then calls
+``checkVat`` (or ``checkVatApprox`` with the requester's own VAT number when configured, which
+returns the consultation number ``requestIdentifier``) and returns a typed :class:`ViesResult`:
+valid, invalid, unavailable (retry later) or invalid input (do not retry).
+"""
+import enum
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+import requests
+from stdnum.eu import vat as eu_vat
+from stdnum.exceptions import ValidationError
+from zeep import Client, Plugin, Settings
+from zeep.exceptions import Error as ZeepError, Fault, TransportError
+from zeep.transports import Transport
+
+from .rates import EU_MEMBER_STATES
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_WSDL = "https://ec.europa.eu/taxation_customs/vies/checkVatService.wsdl"
+TYPES_NS = "urn:ec.europa.eu:taxud:vies:services:checkVat:types"
+
+# Fault strings of the service. The *_MAX_CONCURRENT_REQ*, *_UNAVAILABLE and TIMEOUT ones
+# (and unknown faults) mean "try again later"; the others are answers about the input.
+RETRYABLE_FAULTS = frozenset({
+    "SERVICE_UNAVAILABLE", "MS_UNAVAILABLE", "TIMEOUT", "GLOBAL_MAX_CONCURRENT_REQ",
+    "GLOBAL_MAX_CONCURRENT_REQ_TIME", "MS_MAX_CONCURRENT_REQ", "MS_MAX_CONCURRENT_REQ_TIME",
+    "IP_BLOCKED",
+})
+INPUT_FAULTS = frozenset({"INVALID_INPUT", "INVALID_REQUESTER_INFO", "VAT_BLOCKED"})
+VIES_PREFIXES = frozenset({"EL" if c == "GR" else c for c in EU_MEMBER_STATES} | {"XI"})
+
+
+class ViesStatus(str, enum.Enum):
+    VALID = "valid"
+    INVALID = "invalid"
+    UNAVAILABLE = "unavailable"  # the service or the member state could not answer: retry later
+    INVALID_INPUT = "invalid_input"  # malformed number or refused request: do not retry
+
+
+@dataclass
+class ViesResult:
+    status: ViesStatus
+    vat: str  # compact number with its VIES prefix (EL..., XI...)
+    country_code: str = ""  # VIES prefix
+    request_date: date | None = None
+    name: str = ""
+    address: str = ""
+    consultation_number: str = ""  # requestIdentifier (checkVatApprox with a requester)
+    error_code: str = ""  # fault string, TIMEOUT, SERVICE_UNAVAILABLE...
+    message: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def is_valid(self):
+        return self.status == ViesStatus.VALID
+
+    @property
+    def retryable(self):
+        return self.status == ViesStatus.UNAVAILABLE
+
+
+def split_vat(vat):
+    """``"FR 40 303 265 045"`` -> ``("FR", "40303265045")``; ``GR`` is turned into ``EL``.
+
+    Raises ``ValueError`` when the prefix is not a VIES country code.
+    """
+    text = "".join(ch for ch in (vat or "") if ch.isalnum()).upper()
+    prefix, number = text[:2], text[2:]
+    if prefix == "GR":
+        prefix = "EL"
+    if prefix not in VIES_PREFIXES or not number:
+        raise ValueError(f"{vat!r} does not start with an EU VAT country code")
+    return prefix, number
+
+
+def precheck(vat):
+    """Compact ``vat`` and check its format/checksum offline; returns ``(prefix, number)``.
+
+    Raises ``ValueError`` with a human message when the number cannot be valid.
+    """
+    prefix, number = split_vat(vat)
+    try:
+        compact = eu_vat.validate(prefix + number)
+    except ValidationError as exc:
+        raise ValueError(f"{prefix}{number} is not a well-formed {prefix} VAT number ({exc})") from exc
+    return compact[:2], compact[2:]
+
+
+class _RequestDatePlugin(Plugin):
+    """VIES sends ``requestDate`` as ``2026-01-31+01:00`` (a date with an offset), which the
+    ISO parser zeep relies on rejects; keep the date part before zeep reads the answer."""
+
+    def ingress(self, envelope, http_headers, operation):
+        for element in envelope.iter(f"{{{TYPES_NS}}}requestDate"):
+            if element.text and len(element.text.strip()) > 10:
+                element.text = element.text.strip()[:10]
+        return envelope, http_headers
+
+
+def _clean_text(value):
+    value = (value or "").strip()
+    return "" if value == "---" else value
+
+
+class ViesClient:
+    """zeep client of the VIES ``checkVatService``.
+
+    :param wsdl_url: WSDL location (the official one by default; the simulator's in tests)
+    :param requester_vat: our own VAT number; when set, ``checkVatApprox`` is used and the
+        consultation number is returned
+    :param timeout: seconds, for the WSDL download and each call
+    """
+
+    def __init__(self, wsdl_url=DEFAULT_WSDL, requester_vat=None, timeout=10.0, session=None):
+        self.wsdl_url = wsdl_url or DEFAULT_WSDL
+        self.requester = precheck(requester_vat) if requester_vat else None
+        self.timeout = timeout
+        self.session = session or requests.Session()
+        self._client = None
+
+    def _service(self):
+        if self._client is None:
+            transport = Transport(session=self.session, timeout=self.timeout, operation_timeout=self.timeout)
+            self._client = Client(self.wsdl_url, transport=transport, settings=Settings(strict=False),
+                                  plugins=[_RequestDatePlugin()])
+        return self._client.service
+
+    def check(self, vat):
+        """Check one VAT number; never raises for service trouble, see :class:`ViesResult`."""
+        try:
+            prefix, number = precheck(vat)
+        except ValueError as exc:
+            return ViesResult(ViesStatus.INVALID_INPUT, (vat or "").upper(), error_code="INVALID_INPUT",
+                              message=str(exc))
+        compact = prefix + number
+        try:
+            service = self._service()
+            if self.requester:
+                answer = service.checkVatApprox(
+                    countryCode=prefix, vatNumber=number,
+                    requesterCountryCode=self.requester[0], requesterVatNumber=self.requester[1])
+            else:
+                answer = service.checkVat(countryCode=prefix, vatNumber=number)
+        except Fault as exc:
+            code = (exc.message or "").strip().upper()
+            if code in INPUT_FAULTS:
+                return ViesResult(ViesStatus.INVALID_INPUT, compact, prefix, error_code=code,
+                                  message=f"VIES refused the request: {code}")
+            if code not in RETRYABLE_FAULTS:  # HTTP error page, unknown fault: the service is not there
+                return self._unavailable(compact, prefix, "SERVICE_UNAVAILABLE",
+                                         f"VIES could not answer ({exc.message or 'no detail'})"[:200])
+            return self._unavailable(compact, prefix, code, f"VIES could not answer: {code}")
+        except requests.Timeout:
+            return self._unavailable(compact, prefix, "TIMEOUT", "VIES did not answer in time")
+        except (requests.RequestException, TransportError, ZeepError, OSError) as exc:
+            # Connection refused, HTTP 5xx without a SOAP fault, unreadable WSDL...
+            detail = getattr(exc, "status_code", None) or type(exc).__name__
+            return self._unavailable(compact, prefix, "SERVICE_UNAVAILABLE", f"VIES is unreachable ({detail})")
+        return self._result(compact, prefix, answer)
+
+    @staticmethod
+    def _unavailable(compact, prefix, code, message):
+        _logger.info("VIES check of %s postponed: %s", compact, code)
+        return ViesResult(ViesStatus.UNAVAILABLE, compact, prefix, error_code=code, message=message)
+
+    @staticmethod
+    def _result(compact, prefix, answer):
+        valid = bool(answer["valid"])
+        name = _clean_text(getattr(answer, "name", None) or getattr(answer, "traderName", None))
+        address = _clean_text(getattr(answer, "address", None) or getattr(answer, "traderAddress", None))
+        return ViesResult(
+            ViesStatus.VALID if valid else ViesStatus.INVALID, compact, answer["countryCode"] or prefix,
+            request_date=answer["requestDate"], name=name, address=address,
+            consultation_number=getattr(answer, "requestIdentifier", None) or "",
+            message="" if valid else "VIES: the number is not valid")

@@ -1,0 +1,2 @@
+from . import test_woocommerce_channel
+from . import test_woocommerce_webhook
