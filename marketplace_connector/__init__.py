@@ -1,3 +1,4 @@
 from . import transport
 from . import models
+from . import controllers
 from . import wizard

@@ -5,6 +5,10 @@ url = os.environ["SIMULATOR_URL"]
 channels = env["marketplace.channel"].with_context(active_test=False).search([("base_url", "like", "127.0.0.1")])
 for channel in channels:
     channel._demo_point_to_simulator(url)
+    if "invoice_policy" in channel._fields and channel.channel_type == "octopia":
+        channel.invoice_policy = "confirm"  # the demo shows generated invoices
+if "marketplace_vies_wsdl_url" in env.company._fields:  # VAT checks against the simulated VIES service
+    env.company.marketplace_vies_wsdl_url = f"{url}/checkVatService.wsdl"
 env["ir.cron"].search([("cron_name", "like", "Marketplaces:")]).write({"nextcall": env.cr.now()})
 env.cr.commit()
 print(f"{len(channels)} demo channel(s) wired to {url}")

@@ -41,7 +41,7 @@ db_exists() { [ "$(psql -d postgres -Atc "select 1 from pg_database where datnam
 # company is French (country, EUR) before accounting is installed, so Odoo loads the French chart.
 template_db() {
   local flavor="${1:-nodemo}"
-  local key; key="$(echo "$ODOO_SRC $BASE_MODULES $flavor fr-v1 $(stat -c %Y "$ODOO_SRC/odoo/release.py")" | sha1sum | cut -c1-10)"
+  local key; key="$(echo "$ODOO_SRC $BASE_MODULES $flavor fr-v2 $(stat -c %Y "$ODOO_SRC/odoo/release.py")" | sha1sum | cut -c1-10)"
   local name="mkt_tpl_${flavor}_$key"
   (
     flock 9
@@ -52,8 +52,8 @@ template_db() {
       odoo -d "$name.partial" -i base "${demo_flag[@]}" --stop-after-init --no-http >&2
       "$PY" "$ODOO_BIN" shell -c "$ODOO_CONF" -d "$name.partial" --no-http >&2 <<'PYSHELL'
 company = env.ref("base.main_company")
-company.write({"country_id": env.ref("base.fr").id, "currency_id": env.ref("base.EUR").id,
-               "city": company.city or "Paris", "zip": company.zip or "75001"})
+company.write({"country_id": env.ref("base.fr").id, "currency_id": env.ref("base.EUR").id, "state_id": False,
+               "street": "12 rue de Rivoli", "street2": False, "zip": "75001", "city": "Paris"})
 env.ref("base.EUR").active = True
 env.cr.commit()
 PYSHELL

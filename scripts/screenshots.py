@@ -69,6 +69,16 @@ class Browser:
              "--hide-scrollbars", "--no-first-run", f"--window-size={width},{height}",
              "--remote-debugging-port=0", f"--user-data-dir={self.profile}", "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.ws = None
+        try:
+            self._connect()
+            self.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1,
+                      mobile=False)
+        except Exception:
+            self.close()  # never leave a headless browser behind
+            raise
+
+    def _connect(self):
         port_file = Path(self.profile, "DevToolsActivePort")
         for _attempt in range(100):
             if port_file.exists() and port_file.read_text().strip():
@@ -79,7 +89,6 @@ class Browser:
         page = next(tab for tab in tabs if tab["type"] == "page")
         self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60, suppress_origin=True)
         self.next_id = 0
-        self.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
 
     def call(self, method, **params):
         self.next_id += 1
@@ -120,7 +129,8 @@ class Browser:
 
     def close(self):
         try:
-            self.ws.close()
+            if self.ws:
+                self.ws.close()
         finally:
             self.process.terminate()
             self.process.wait(10)
@@ -131,7 +141,8 @@ def pages(odoo):
     """(file name, URL path, selector to wait for) of each screenshot whose record exists."""
     yield "dashboard", "/odoo/action-marketplace_connector.action_marketplace_dashboard", \
         ".o_marketplace_dashboard .o_kanban_record:not(.o_kanban_ghost)"
-    channel = odoo.search("marketplace.channel", [("connection_state", "=", "ok")]) \
+    channel = odoo.search("marketplace.channel", [("connection_state", "=", "ok"), ("channel_type", "=", "octopia")]) \
+        or odoo.search("marketplace.channel", [("connection_state", "=", "ok")]) \
         or odoo.search("marketplace.channel", [])
     if channel:
         yield "channel", f"/odoo/action-marketplace_connector.action_marketplace_channels/{channel}", \
@@ -143,6 +154,7 @@ def pages(odoo):
         yield "order", f"/odoo/action-marketplace_connector.action_marketplace_orders/{order}", \
             ".o_form_view .o_notebook .nav-link[name=marketplace]"
     invoice = odoo.search("account.move", [("marketplace_vat_regime", "=", "intra_eu_b2b")]) \
+        or odoo.search("account.move", [("marketplace_channel_id", "!=", False), ("move_type", "=", "out_invoice")]) \
         or odoo.search("account.move", [("move_type", "=", "out_invoice"), ("invoice_origin", "!=", False),
                                         ("state", "=", "posted")])
     if invoice:

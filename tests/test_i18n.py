@@ -9,7 +9,7 @@ For each addon of the suite that has an ``i18n`` folder:
 * placeholders match between msgid and msgstr: ``%s`` / ``%(name)s``, ``{name}``, HTML tags and
   QWeb ``t-*`` expressions.
 
-Updating after a string change (see docs in the report of the i18n work)::
+After a string change, in a database where the addon is up to date::
 
     odoo -d DB --i18n-export=<addon>/i18n/<addon>.pot --modules=<addon> --language= --stop-after-init
     msgmerge --update --no-fuzzy-matching --backup=none <addon>/i18n/fr.po <addon>/i18n/<addon>.pot
@@ -57,6 +57,30 @@ def placeholders(text):
     }
 
 
+class _RecordTermsReader(TranslationModuleReader):
+    """Odoo's exporter without the scan of the source files (code terms are read once for all addons).
+
+    A record extended by several addons (the channel model, a field with ``selection_add``) is exported
+    by each of them, so records are read one addon at a time, as ``--i18n-export --modules=<addon>`` does.
+    """
+
+    def _export_translatable_resources(self):
+        return
+
+
+def exported_terms(cr, addons):
+    """{addon: set of msgids} that Odoo's exporter gives for each installed addon."""
+    terms = {addon: set() for addon in addons}
+    if not addons:
+        return terms
+    for module, ttype, _name, _res_id, source, _value, _comments in TranslationModuleReader(cr, modules=addons):
+        if ttype == "code" and module in terms:
+            terms[module].add(source)
+    for addon in addons:
+        terms[addon].update(row[4] for row in _RecordTermsReader(cr, modules=[addon]) if row[0] == addon)
+    return terms
+
+
 @tagged("post_install", "-at_install", "marketplace", "i18n")
 class TestFrenchTranslations(TransactionCase):
     @classmethod
@@ -64,13 +88,7 @@ class TestFrenchTranslations(TransactionCase):
         super().setUpClass()
         cls.installed = set(cls.env["ir.module.module"].search(
             [("name", "in", I18N_ADDONS), ("state", "=", "installed")]).mapped("name"))
-        # One pass of Odoo's own exporter over every installed addon: the terms a .pot must hold.
-        cls.exported = {addon: set() for addon in cls.installed}
-        if cls.installed:
-            for module, _type, _name, _res_id, source, _value, _comments in TranslationModuleReader(
-                    cls.env.cr, modules=sorted(cls.installed)):
-                if module in cls.exported:
-                    cls.exported[module].add(source)
+        cls.exported = exported_terms(cls.env.cr, sorted(cls.installed))
 
     def _files(self, addon):
         i18n = ROOT / addon / "i18n"

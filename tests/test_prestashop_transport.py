@@ -5,7 +5,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import requests
 
-from marketplace_simulator import SimulatorApp, SimulatorServer
 from marketplace_simulator import prestashop as ps_sim
 from odoo.addons.marketplace_connector.transport import (
     AuthenticationError,
@@ -16,7 +15,6 @@ from odoo.addons.marketplace_connector.transport import (
     RefundRequest,
     RemoteError,
     ShipmentRequest,
-    TransportConfig,
     UserInputError,
 )
 from odoo.addons.marketplace_prestashop.transport.prestashop import (
@@ -25,6 +23,7 @@ from odoo.addons.marketplace_prestashop.transport.prestashop import (
     PrestashopTransport,
     parse_state_map,
 )
+from transport_testing import build_transport, fresh_state, serve_simulator
 
 KEY = ps_sim.DEFAULT_KEY
 START = datetime(2025, 1, 15, 8, 0, tzinfo=timezone.utc)
@@ -32,9 +31,7 @@ START = datetime(2025, 1, 15, 8, 0, tzinfo=timezone.utc)
 
 @pytest.fixture(scope="module")
 def server():
-    app = SimulatorApp()
-    ps_sim.register(app)
-    with SimulatorServer(app) as srv:
+    with serve_simulator(ps_sim) as (app, srv):
         yield app, srv
 
 
@@ -42,21 +39,12 @@ def server():
 def sim(server):
     """A fresh shop on the shared server."""
     app, srv = server
-    state = app.state[ps_sim.NAME]
-    state.clear()
-    state.update(ps_sim.new_state())
-    app.clear_faults()
-    app.requests.clear()
-    return app, state, srv
+    return app, fresh_state(app, ps_sim), srv
 
 
 def make_transport(server, key=KEY, exchanges=None, sleeps=None, **options):
     options.setdefault("page_size", 3)
-    config = TransportConfig(base_url=server.url, credentials={"secret": key}, options=options,
-                             backoff=0.01, max_wait=5, max_retries=2)
-    return PrestashopTransport(
-        config, recorder=exchanges.append if exchanges is not None else None,
-        sleep=sleeps.append if sleeps is not None else (lambda _s: None))
+    return build_transport(PrestashopTransport, server.url, {"secret": key}, options, exchanges, sleeps)
 
 
 def all_orders(transport, since=START - timedelta(days=1)):

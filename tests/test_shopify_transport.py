@@ -3,7 +3,6 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from marketplace_simulator import SimulatorApp, SimulatorServer
 from marketplace_simulator import shopify as sim
 from odoo.addons.marketplace_connector.transport import (
     AuthenticationError,
@@ -19,33 +18,25 @@ from odoo.addons.marketplace_connector.transport import (
 )
 from odoo.addons.marketplace_shopify.transport import shopify as shopify_transport
 from odoo.addons.marketplace_shopify.transport.shopify import STATUS_MAP, ShopifyTransport
+from transport_testing import TransportHarness, build_transport, serve_simulator
 
 TOKEN = "shpat_0123456789abcdef"
 START = datetime(2026, 11, 1, 8, 0, tzinfo=timezone.utc)
 
 
-class Harness:
-    def __init__(self, app, server, **options):
-        self.app, self.server = app, server
-        self.exchanges, self.sleeps = [], []
-        self.options = options
+class Harness(TransportHarness):
+    simulator = sim
 
     def transport(self, token=TOKEN, **options):
-        config = TransportConfig(
-            base_url=self.server.url, credentials={"login": "", "secret": token, "webhook_secret": "whsec_x"},
-            options=dict(self.options, **options), max_retries=2, backoff=0.01, max_wait=5)
-        return ShopifyTransport(config, recorder=self.exchanges.append, sleep=self.sleeps.append)
-
-    @property
-    def state(self):
-        return self.app.state["shopify"]
+        return build_transport(ShopifyTransport, self.server.url,
+                               {"login": "", "secret": token, "webhook_secret": "whsec_x"},
+                               options, self.exchanges, self.sleeps)
 
 
 @pytest.fixture
 def shop():
-    app = SimulatorApp()
-    sim.register(app, orders=sim.generate_orders(7, seed=3, start=START), token=TOKEN, leak_rate=1000.0)
-    with SimulatorServer(app) as server:
+    with serve_simulator(sim, orders=sim.generate_orders(7, seed=3, start=START), token=TOKEN,
+                         leak_rate=1000.0) as (app, server):
         yield Harness(app, server)
 
 
@@ -277,9 +268,8 @@ def test_rate_limit_stops_the_run_without_losing_the_cursor(shop):
 
 
 def test_call_limit_header_slows_down_before_429():
-    app = SimulatorApp()
-    sim.register(app, orders=sim.generate_orders(6, seed=1, start=START), token=TOKEN, bucket_size=8, leak_rate=0.0)
-    with SimulatorServer(app) as server:
+    orders = sim.generate_orders(6, seed=1, start=START)
+    with serve_simulator(sim, orders=orders, token=TOKEN, bucket_size=8, leak_rate=0.0) as (app, server):
         harness = Harness(app, server)
         transport = harness.transport(page_size=1, call_limit_headroom=4, leak_rate=2.0)
         pages = _all(transport)

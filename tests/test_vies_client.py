@@ -5,7 +5,7 @@ import pytest
 
 from marketplace_simulator import SimulatorApp, SimulatorServer
 from marketplace_simulator import vies as vies_sim
-from odoo.addons.marketplace_vat.vat.vies import DEFAULT_WSDL, ViesClient, ViesStatus, precheck
+from odoo.addons.marketplace_vat.vat.vies import DEFAULT_WSDL, ViesClient, ViesStatus, precheck, reset_breakers
 
 REQUESTER = "FR40303265045"
 UNAVAILABLE_CODES = ["MS_UNAVAILABLE", "TIMEOUT", "SERVICE_UNAVAILABLE", "MS_MAX_CONCURRENT_REQ",
@@ -26,6 +26,9 @@ def _reset(sim):
     state.recover()
     state.country_faults.clear()
     app.clear_faults()
+    reset_breakers()
+    yield
+    reset_breakers()
 
 
 def test_default_wsdl_is_the_official_one():
@@ -163,6 +166,21 @@ def test_http_error_without_soap_fault_is_unavailable(sim):
     result = ViesClient(url, timeout=5).check("IT00743110157")
     assert result.status == ViesStatus.UNAVAILABLE
     assert result.error_code == "SERVICE_UNAVAILABLE"
+
+
+def test_unreachable_service_pauses_later_checks(sim):
+    app, _state, url = sim
+    service = r"/taxation_customs/vies/services/"
+    app.add_fault(r"POST /taxation_customs/vies/services/", status=502, body="bad gateway", count=-1)
+    client = ViesClient(url, timeout=5)
+    before = app.count_requests(service)
+    first = client.check("IT00743110157")
+    second = ViesClient(url, timeout=5).check("DE136695976")  # another client, same service
+    assert first.status == second.status == ViesStatus.UNAVAILABLE
+    assert "postponed" in second.message
+    assert app.count_requests(service) == before + 1, "the second check was not sent"
+    app.clear_faults()
+    assert client.check("DE136695976", force=True).is_valid, "force (the re-check cron) bypasses the pause"
 
 
 def test_slow_service_times_out(sim):

@@ -5,7 +5,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import requests
 
-from marketplace_simulator import SimulatorApp, SimulatorServer
 from marketplace_simulator import wix as wix_sim
 from odoo.addons.marketplace_connector.transport import (
     AuthenticationError,
@@ -15,10 +14,10 @@ from odoo.addons.marketplace_connector.transport import (
     RefundRequest,
     RemoteError,
     ShipmentRequest,
-    TransportConfig,
     UserInputError,
 )
 from odoo.addons.marketplace_wix.transport.wix import STATUS_MAP, RequestPacer, WixTransport
+from transport_testing import build_transport, fresh_state, serve_simulator
 
 KEY, SITE = wix_sim.DEFAULT_API_KEY, wix_sim.DEFAULT_SITE_ID
 START = datetime(2025, 3, 3, 8, 0, tzinfo=timezone.utc)
@@ -26,9 +25,7 @@ START = datetime(2025, 3, 3, 8, 0, tzinfo=timezone.utc)
 
 @pytest.fixture(scope="module")
 def server():
-    app = SimulatorApp()
-    wix_sim.register(app)
-    with SimulatorServer(app) as srv:
+    with serve_simulator(wix_sim) as (app, srv):
         yield app, srv
 
 
@@ -36,21 +33,13 @@ def server():
 def sim(server):
     """A fresh Wix site on the shared server."""
     app, srv = server
-    state = app.state[wix_sim.NAME]
-    state.clear()
-    state.update(wix_sim.new_state())
-    app.clear_faults()
-    app.requests.clear()
-    return app, state, srv
+    return app, fresh_state(app, wix_sim), srv
 
 
 def make_transport(server, key=KEY, site=SITE, exchanges=None, sleeps=None, **options):
     options.setdefault("page_size", 3)
     options.setdefault("account", site)
-    config = TransportConfig(base_url=server.url, credentials={"secret": key}, options=options,
-                             backoff=0.01, max_wait=5, max_retries=2)
-    return WixTransport(config, recorder=exchanges.append if exchanges is not None else None,
-                        sleep=sleeps.append if sleeps is not None else (lambda _s: None))
+    return build_transport(WixTransport, server.url, {"secret": key}, options, exchanges, sleeps)
 
 
 def pages_since(transport, since=START - timedelta(hours=1)):

@@ -3,7 +3,6 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from marketplace_simulator import SimulatorApp, SimulatorServer
 from marketplace_simulator import woocommerce as sim
 from odoo.addons.marketplace_connector.transport import (
     AuthenticationError,
@@ -20,41 +19,32 @@ from odoo.addons.marketplace_connector.transport import (
 )
 from odoo.addons.marketplace_woocommerce.transport import woocommerce as woo_transport
 from odoo.addons.marketplace_woocommerce.transport.woocommerce import WooCommerceTransport
+from transport_testing import TransportHarness, build_transport, serve_simulator
 
 KEY, SECRET = "ck_4f1e2d3c4b5a69788796a5b4c3d2e1f0", "cs_0a1b2c3d4e5f60718293a4b5c6d7e8f9"
 START = datetime(2026, 11, 1, 8, 0, tzinfo=timezone.utc)
 OFFLINE = TransportConfig(base_url="http://127.0.0.1:9")
 
 
-class Harness:
-    def __init__(self, app, server):
-        self.app, self.server = app, server
-        self.exchanges, self.sleeps = [], []
+class Harness(TransportHarness):
+    simulator = sim
 
     def transport(self, key=KEY, secret=SECRET, base_url=None, **options):
-        config = TransportConfig(base_url=base_url or self.server.url,
-                                 credentials={"login": key, "secret": secret, "webhook_secret": "wh_secret"},
-                                 options=options, max_retries=2, backoff=0.01, max_wait=5)
-        return WooCommerceTransport(config, recorder=self.exchanges.append, sleep=self.sleeps.append)
-
-    @property
-    def state(self):
-        return self.app.state["woocommerce"]
+        return build_transport(WooCommerceTransport, base_url or self.server.url,
+                               {"login": key, "secret": secret, "webhook_secret": "wh_secret"},
+                               options, self.exchanges, self.sleeps)
 
     def list_requests(self):
         return [q for m, p, q in self.app.requests if p == "/wp-json/wc/v3/orders"]
 
 
 def _serve(orders, **kwargs):
-    app = SimulatorApp()
-    sim.register(app, orders=orders, consumer_key=KEY, consumer_secret=SECRET, **kwargs)
-    return app, SimulatorServer(app)
+    return serve_simulator(sim, orders=orders, consumer_key=KEY, consumer_secret=SECRET, **kwargs)
 
 
 @pytest.fixture
 def woo():
-    app, server = _serve(sim.generate_orders(12, seed=5, start=START))
-    with server:
+    with _serve(sim.generate_orders(12, seed=5, start=START)) as (app, server):
         yield Harness(app, server)
 
 
@@ -258,8 +248,7 @@ def test_ship_with_shipment_tracking_extension(woo):
 
 def test_ship_without_extension_uses_a_customer_note_and_partial_keeps_status():
     orders = [sim.make_order(950, created_at=START, lines=[(0, 1), (1, 1)], status="processing")]
-    app, server = _serve(orders, tracking_extension=False)
-    with server:
+    with _serve(orders, tracking_extension=False) as (app, server):
         harness = Harness(app, server)
         transport = harness.transport()
         order = app.state["woocommerce"]["orders"][950]

@@ -19,11 +19,13 @@ from ..transport import (
 )
 from ..transport.base import TokenStore
 from ..transport.http import redact_text
+from ..transport.webhook import verify_hmac_sha256_base64
 
 _logger = logging.getLogger(__name__)
 
 MANAGER = "marketplace_connector.group_marketplace_manager"
 LOCK_NAMESPACE = 720431  # pg advisory lock class id for channel runs
+WEBHOOK_MAX_BYTES = 2 * 1024 * 1024  # largest webhook body read
 
 
 def to_naive_utc(dt):
@@ -73,6 +75,9 @@ class MarketplaceChannel(models.Model):
     api_login = fields.Char("Client id / login", groups=MANAGER, copy=False, exportable=False)
     api_secret = fields.Char("Client secret / password / token", groups=MANAGER, copy=False, exportable=False)
     webhook_secret = fields.Char(groups=MANAGER, copy=False, exportable=False)
+    webhook_url = fields.Char(
+        "Webhook URL", compute="_compute_webhook_url",
+        help="Where the marketplace posts its order webhooks (empty: this type has none).")
     access_token = fields.Char(groups=MANAGER, copy=False, exportable=False, readonly=True)
     access_token_expires_at = fields.Float(groups=MANAGER, copy=False, exportable=False, readonly=True)
     timeout = fields.Integer("Timeout (s)", default=30)
@@ -524,10 +529,84 @@ class MarketplaceChannel(models.Model):
         payload = transport.get_order(external_id)
         return self._import_payload(transport, payload)[0]
 
+    # -- webhooks -------------------------------------------------------------------
+    def _webhook_route(self):
+        """URL path of this channel type's webhook route (the channel id follows), or None."""
+        return None
+
+    @api.depends("channel_type")
+    def _compute_webhook_url(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for channel in self:
+            route = channel.id and channel._webhook_route()
+            channel.webhook_url = f"{base}{route}/{channel.id}" if route else ""
+
+    @api.model
+    def _webhook_signature_header(self, channel_type):
+        """Request header with the base64 HMAC-SHA256 of the body for ``channel_type``."""
+        return None
+
+    @api.model
+    def _webhook_unsigned_answer(self, channel_type, body, headers):
+        """(status, text) for a harmless unsigned delivery (e.g. a test ping), else None."""
+        return None
+
+    @api.model
+    def _webhook_order_id(self, channel_type, headers, payload):
+        """External id of the order a verified delivery is about ("" to ignore it)."""
+        return ""
+
+    @api.model
+    def _handle_webhook(self, channel_type, channel_id, body, headers):
+        """Verify one webhook on its raw body and import the order it is about.
+
+        An unknown, inactive or other-type channel answers like a bad signature.
+
+        :param headers: mapping with the request headers (case-insensitive lookups)
+        :return: (HTTP status, short text) -- never a record detail
+        """
+        if len(body) > WEBHOOK_MAX_BYTES:
+            return 413, "payload too large"
+        channel = self.sudo().browse(channel_id).exists()
+        secret = channel.webhook_secret if channel and channel.active and channel.channel_type == channel_type else ""
+        header = self._webhook_signature_header(channel_type)
+        signature = headers.get(header) if header else None
+        if not signature:
+            answer = self._webhook_unsigned_answer(channel_type, body, headers)
+            if answer:
+                return answer
+        if not verify_hmac_sha256_base64(secret, body, signature):
+            return 401, "invalid signature"
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return 400, "invalid body"
+        order_id = self._webhook_order_id(channel_type, headers, payload)
+        if not order_id:
+            return 200, "ignored"
+        return channel._webhook_import_order(order_id)
+
+    def _webhook_import_order(self, external_id):
+        """Import one order now; a temporary failure asks the platform to deliver again."""
+        self.ensure_one()
+        try:
+            result = self.with_company(self.company_id)._import_one_order(external_id)
+        except TemporaryError as exc:
+            _logger.info("Channel %s: webhook import of %s postponed: %s", self.id, external_id, self._redact(str(exc)))
+            return 503, "retry later"
+        except MarketplaceError as exc:  # polling stays the safety net
+            _logger.warning("Channel %s: webhook import of %s failed: %s", self.id, external_id,
+                            self._redact(str(exc)))
+            return 200, "accepted"
+        return 200, result
+
     # -- offers ---------------------------------------------------------------------
     def _push_offers(self):
+        """Push changed offers; nothing for marketplaces whose API takes no offers from us."""
         self.ensure_one()
         self.last_offer_push_at = fields.Datetime.now()
+        if not self._get_transport_class().supports_offer_push():
+            return
         try:
             self.env["marketplace.offer"]._push_channel_offers(self)
         except MarketplaceError as exc:

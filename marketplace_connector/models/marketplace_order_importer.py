@@ -273,14 +273,37 @@ class MarketplaceOrderImporter(models.AbstractModel):
             vals["date_order"] = self._naive(order.created_at)
         if channel.warehouse_id:
             vals["warehouse_id"] = channel.warehouse_id.id
-        if channel.team_id:
-            vals["team_id"] = channel.team_id.id
+        team = channel.team_id or self._default_team(channel)
+        if team:
+            vals["team_id"] = team.id
         if channel.payment_term_id:
             vals["payment_term_id"] = channel.payment_term_id.id
         pricelist = self._find_pricelist(channel, order)
         if pricelist:
             vals["pricelist_id"] = pricelist.id
         return vals
+
+    def _default_team(self, channel):
+        """Sales team Odoo would pick for the channel's company (resolved once per run)."""
+        cache = self._run_cache("teams")
+        if cache is not None and channel.id in cache:
+            return self.env["crm.team"].browse(cache[channel.id])
+        team = self.env["crm.team"].with_company(channel.company_id)._get_default_team_id(
+            domain=[("company_id", "in", (False, channel.company_id.id))])
+        if cache is not None:
+            cache[channel.id] = team.id
+        return team
+
+    def _analytic_models_exist(self, channel):
+        """Odoo searches analytic distribution models for every line; with none defined, skip that."""
+        cache = self._run_cache("analytic_models")
+        if cache is not None and channel.company_id.id in cache:
+            return cache[channel.company_id.id]
+        exists = bool(self.env["account.analytic.distribution.model"].sudo().search_count(
+            [("company_id", "in", (False, channel.company_id.id))], limit=1))
+        if cache is not None:
+            cache[channel.company_id.id] = exists
+        return exists
 
     def _prepare_update_vals(self, sale, order):
         return {
@@ -365,6 +388,8 @@ class MarketplaceOrderImporter(models.AbstractModel):
             "marketplace_shippable": line.shippable,
             "sequence": 10,
         }]
+        if not self._analytic_models_exist(channel):
+            vals[0]["analytic_distribution"] = False
         if line.discount_amount:
             discount = channel.discount_product_id
             vals.append({

@@ -1,6 +1,7 @@
-"""Test helpers shared by the suite's addons: a normalized-order factory and a base case."""
+"""Test helpers shared by the suite's addons: a normalized-order factory, base cases, simulator cases."""
 from datetime import datetime, timedelta, timezone
 
+import odoo
 from odoo.tests.common import TransactionCase
 
 from ..transport import NormalizedAddress, NormalizedLine, NormalizedOrder, OrderStatus
@@ -67,3 +68,110 @@ class MarketplaceCase(TransactionCase):
 
     def import_order(self, order, channel=None):
         return self.importer._import_order(channel or self.channel, order)
+
+
+def ensure_http_server():
+    """pytest-odoo starts Odoo without its HTTP thread: spawn it on a free loopback port for HttpCase."""
+    server = odoo.service.server.server
+    if server is not None and getattr(server, "httpd", None) is None:
+        server.interface, server.port = "127.0.0.1", 0
+        server.http_spawn()
+
+
+def no_sleep(_seconds):
+    """``marketplace_sleep`` of the tests: retries and pacing never wait."""
+    return None
+
+
+class SimulatorChannelMixin:
+    """A live marketplace simulator on 127.0.0.1 for the class, and its channel's sales.
+
+    Set :attr:`simulator` (a ``marketplace_simulator`` module) and :attr:`channel_type`, then
+    call :meth:`start_simulator` in ``setUpClass``; mixes into TransactionCase and HttpCase.
+    """
+
+    simulator = None
+    channel_type = None
+
+    @classmethod
+    def start_simulator(cls, **options):
+        """Register :attr:`simulator` on a new app (``cls.app``) served until the class ends (``cls.server``).
+
+        :return: what the simulator's ``register`` returns
+        """
+        from marketplace_simulator import SimulatorApp, SimulatorServer  # tests/ is on sys.path in tests only
+
+        cls.app = SimulatorApp()
+        registered = cls.simulator.register(cls.app, **options)
+        cls.server = SimulatorServer(cls.app).start()
+        cls.addClassCleanup(cls.server.stop)
+        return registered
+
+    @classmethod
+    def create_simulator_channel(cls, **values):
+        """``cls.channel`` on the simulator (page size 2); ``cls.env`` then never commits nor waits."""
+        cls.env = cls.env(context=dict(
+            cls.env.context, marketplace_no_commit=True, marketplace_sleep=no_sleep, tracking_disable=True))
+        cls.Channel = cls.env["marketplace.channel"]
+        cls.channel = cls.Channel.create(
+            dict({"channel_type": cls.channel_type, "base_url": cls.server.url, "page_size": 2}, **values))
+
+    def setUp(self):
+        super().setUp()
+        self.reset_simulator()
+
+    def reset_simulator(self):
+        """Forget the orders and actions of the previous test, the request log and the faults."""
+        self.simulator.reset(self.app)
+
+    @property
+    def state(self):
+        """The simulator's state (orders...)."""
+        return self.app.state[self.simulator.NAME]
+
+    def run_cron(self):
+        """The import cron, with the channel due now."""
+        self.channel.last_import_at = False
+        self.channel.browse().with_context(marketplace_sleep=no_sleep)._cron_import_orders()
+        self.channel.invalidate_recordset()
+
+    def assert_reimport_changes_nothing(self, stamp="write_date"):
+        """Run the cron again: no new sale, the same cursor, no error, ``stamp`` of every sale unchanged."""
+        sales, cursor = self.channel_sales(), self.channel.import_cursor
+        self.assertTrue(cursor)
+        stamps = {sale.id: sale[stamp] for sale in sales}
+        self.run_cron()
+        self.assertEqual(self.channel_sales(), sales, "re-import creates nothing")
+        self.assertEqual(self.channel.import_cursor, cursor)
+        self.assertFalse(self.channel.last_error)
+        self.assertEqual({sale.id: sale[stamp] for sale in sales}, stamps)
+
+    def channel_sales(self):
+        return self.env["sale.order"].search([("marketplace_channel_id", "=", self.channel.id)])
+
+    def sale_of(self, order):
+        """Sale order imported from ``order``: a raw payload with an ``id``, or the external id."""
+        ref = str(order["id"] if isinstance(order, dict) else order)
+        return self.env["sale.order"].search([("marketplace_channel_id", "=", self.channel.id),
+                                              ("marketplace_order_ref", "=", ref)])
+
+
+class SimulatorChannelCase(SimulatorChannelMixin, MarketplaceCase):
+    """:class:`MarketplaceCase` whose channel points at a live simulator keeping its state in one dict.
+
+    The simulator's ``register`` returns that dict (``cls.simulator_state``) and ``new_state()``
+    gives a fresh one; connectors complete the channel in ``_channel_vals`` (``cls.server.url``).
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        cls.simulator_state = cls.start_simulator()
+        super().setUpClass()
+        cls.channel = cls.channel.with_context(marketplace_sleep=no_sleep)
+
+    def reset_simulator(self):
+        with self.app.lock:
+            self.app.requests.clear()
+            self.app.clear_faults()
+            self.simulator_state.clear()
+            self.simulator_state.update(self.simulator.new_state())

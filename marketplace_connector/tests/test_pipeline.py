@@ -184,3 +184,16 @@ class TestAccess(MarketplaceCase):
         self.assertFalse(env["sale.order"].search([("id", "=", sale.id)]))
         with self.assertRaises(AccessError):
             sale.with_user(self.other_user).action_marketplace_ship()
+
+
+@tagged("post_install", "-at_install", "marketplace")
+class TestOfferPushSupport(MarketplaceCase):
+    def test_channel_without_offer_api_is_not_in_error_after_offer_cron(self):
+        Channel = self.env["marketplace.channel"]
+        for channel_type, _label in Channel._fields["channel_type"]._description_selection(self.env):
+            channel = Channel.create(self._channel_vals(channel_type))
+            if channel._get_transport_class().supports_offer_push():
+                continue
+            channel._push_offers()
+            self.assertFalse(channel.last_error, f"{channel_type}: no offer API is not an error")
+            self.assertTrue(channel.last_offer_push_at)

@@ -72,6 +72,8 @@ class MarketplaceTransport:
     refund_modes = ("full",)
     #: human explanation shown by the refund wizard when partial refunds are not offered
     refund_limits = ""
+    #: largest page the API serves; :attr:`page_size` caps the ``page_size`` option with it
+    max_page_size = 100
 
     def __init__(self, config, recorder=None, sleep=time.sleep):
         self.config = config
@@ -88,6 +90,11 @@ class MarketplaceTransport:
     def option(self, name, default=None):
         value = self.config.options.get(name)
         return default if value in (None, "") else value
+
+    @property
+    def page_size(self):
+        """The ``page_size`` option, between 1 and :attr:`max_page_size` (the maximum when unset)."""
+        return max(1, min(int(self.option("page_size", self.max_page_size)), self.max_page_size))
 
     # -- connection ---------------------------------------------------------------
     def check_connection(self):
@@ -134,6 +141,11 @@ class MarketplaceTransport:
         return []
 
     # -- offers -------------------------------------------------------------------
+    @classmethod
+    def supports_offer_push(cls):
+        """True when the subclass implements :meth:`push_offers`."""
+        return cls.push_offers is not MarketplaceTransport.push_offers
+
     def push_offers(self, offers):
         """Send an iterable of :class:`OfferUpdate`; yield :class:`OfferResult`."""
         raise MarketplaceError(f"{self.channel_type}: pushing offers is not supported")

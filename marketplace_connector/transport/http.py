@@ -54,6 +54,21 @@ def redact_text(text, secrets):
     return text
 
 
+def decode_json_body(response, operation, source, expect=dict):
+    """JSON body of a response, of type ``expect`` (an empty body gives ``expect()``).
+
+    A malformed or unexpected body is a :class:`TemporaryError` (a later run may succeed);
+    ``source`` names the marketplace in the message.
+    """
+    try:
+        body = response.json() if response.content else expect()
+    except ValueError:
+        raise TemporaryError(f"{operation}: malformed JSON from {source} (HTTP {response.status_code})") from None
+    if not isinstance(body, expect):
+        raise TemporaryError(f"{operation}: unexpected answer from {source} (HTTP {response.status_code})")
+    return body
+
+
 def problem_message(response):
     """Best human message of an error response: RFC 7807 ``detail`` + ``errors``, else the body."""
     try:

@@ -2,30 +2,22 @@
 import random
 from datetime import datetime, timedelta, timezone
 
-from marketplace_simulator import SimulatorApp, SimulatorServer
 from marketplace_simulator import prestashop as ps_sim
 
 from odoo.tests import tagged
 
-from odoo.addons.marketplace_connector.tests.common import MarketplaceCase
-
-
-def no_sleep(_seconds):
-    return None
+from odoo.addons.marketplace_connector.tests.common import SimulatorChannelCase
 
 
 @tagged("post_install", "-at_install", "marketplace")
-class TestPrestashopChannel(MarketplaceCase):
+class TestPrestashopChannel(SimulatorChannelCase):
     channel_type = "prestashop"
+    simulator = ps_sim
 
     @classmethod
     def setUpClass(cls):
-        cls.app = SimulatorApp()
-        cls.shop = ps_sim.register(cls.app)
-        cls.server = SimulatorServer(cls.app).start()
-        cls.addClassCleanup(cls.server.stop)
         super().setUpClass()
-        cls.channel = cls.channel.with_context(marketplace_sleep=no_sleep)
+        cls.shop = cls.simulator_state
         for index, (sku, _name, price) in enumerate(ps_sim.PRODUCTS):
             cls._make_product(sku, f"37000001000{index}{index}", price)
 
@@ -36,27 +28,12 @@ class TestPrestashopChannel(MarketplaceCase):
 
     def setUp(self):
         super().setUp()
-        with self.app.lock:
-            self.app.requests.clear()
-            self.app.clear_faults()
-            self.shop.clear()
-            self.shop.update(ps_sim.new_state())
         self.orders = ps_sim.generate_orders(
             5, seed=11, start=datetime.now(timezone.utc) - timedelta(hours=8), state=self.shop)
 
-    def run_cron(self):
-        self.channel.last_import_at = False  # due now
-        self.env["marketplace.channel"].with_context(marketplace_sleep=no_sleep)._cron_import_orders()
-
-    def sales(self):
-        return self.env["sale.order"].search([("marketplace_channel_id", "=", self.channel.id)])
-
-    def sale(self, order_id):
-        return self.sales().filtered(lambda s: s.marketplace_order_ref == order_id)
-
     def test_cron_imports_pages_then_reimport_changes_nothing(self):
         self.run_cron()
-        sales = self.sales()
+        sales = self.channel_sales()
         self.assertEqual(sorted(sales.mapped("marketplace_order_ref")), sorted(o["id"] for o in self.orders))
         self.assertFalse(self.channel.last_error)
         self.assertFalse(self.env["marketplace.import.failure"].search([("channel_id", "=", self.channel.id)]))
@@ -70,12 +47,7 @@ class TestPrestashopChannel(MarketplaceCase):
         b2b = sales.filtered(lambda s: s.partner_id.is_company)
         self.assertTrue(b2b)
         self.assertEqual(b2b[0].partner_id.marketplace_vat, "FR40303265045")
-        cursor = self.channel.import_cursor
-        self.assertTrue(cursor)
-        write_dates = {s.id: s.marketplace_updated_at for s in sales}
-        self.run_cron()
-        self.assertEqual(self.sales(), sales, "re-import creates nothing")
-        self.assertEqual({s.id: s.marketplace_updated_at for s in sales}, write_dates)
+        self.assert_reimport_changes_nothing(stamp="marketplace_updated_at")
         logs = self.env["marketplace.sync.log"].search([("channel_id", "=", self.channel.id)])
         self.assertTrue(logs)
         self.assertFalse(any(ps_sim.DEFAULT_KEY in (log.url or "") + (log.error or "") for log in logs))
@@ -83,16 +55,16 @@ class TestPrestashopChannel(MarketplaceCase):
     def test_state_change_on_the_shop_cancels_the_sale_order(self):
         self.run_cron()
         target = self.orders[1]["id"]
-        self.assertEqual(self.sale(target).state, "sale")
+        self.assertEqual(self.sale_of(target).state, "sale")
         ps_sim.set_order_state(self.shop, target, "6")
         self.run_cron()
-        self.assertEqual(self.sale(target).state, "cancel")
-        self.assertEqual(self.sale(target).marketplace_status, "6 Canceled")
+        self.assertEqual(self.sale_of(target).state, "cancel")
+        self.assertEqual(self.sale_of(target).marketplace_status, "6 Canceled")
 
     def test_validated_delivery_sends_tracking_and_shipped_state(self):
         self.run_cron()
         target = self.orders[0]["id"]
-        sale = self.sale(target)
+        sale = self.sale_of(target)
         picking = sale.picking_ids
         for move in picking.move_ids:
             move.quantity = move.product_uom_qty
@@ -111,7 +83,7 @@ class TestPrestashopChannel(MarketplaceCase):
     def test_refund_wizard_full_only_sets_refunded_state(self):
         self.run_cron()
         target = self.orders[2]["id"]
-        sale = self.sale(target)
+        sale = self.sale_of(target)
         wizard = self.env["marketplace.refund.wizard"].create({"order_id": sale.id})
         self.assertFalse(wizard.partial_allowed)
         self.assertIn("cannot refund money", wizard.limits)
@@ -138,5 +110,5 @@ class TestPrestashopChannel(MarketplaceCase):
                                  current_state="14")
         self.channel.prestashop_state_map = "14=to_ship"
         self.run_cron()
-        self.assertEqual(self.sale(order["id"]).marketplace_order_status, "to_ship")
-        self.assertEqual(self.sale(order["id"]).state, "sale")
+        self.assertEqual(self.sale_of(order["id"]).marketplace_order_status, "to_ship")
+        self.assertEqual(self.sale_of(order["id"]).state, "sale")

@@ -1,18 +1,11 @@
 """Shopify channel type: options passed to the transport, and the webhook dispatch."""
-import json
-import logging
-
 from odoo import api, fields, models
 
-from odoo.addons.marketplace_connector.transport import MarketplaceError, TemporaryError
-
-from ..transport.shopify import API_VERSION, DEFAULT_VAT_ATTRIBUTES, verify_webhook, webhook_order_id
-
-_logger = logging.getLogger(__name__)
+from ..transport.shopify import API_VERSION, DEFAULT_VAT_ATTRIBUTES, webhook_order_id
 
 SHOPIFY = "shopify"
 WEBHOOK_ROUTE = "/marketplace/webhook/shopify"
-WEBHOOK_MAX_BYTES = 2 * 1024 * 1024
+SIGNATURE_HEADER = "X-Shopify-Hmac-Sha256"
 #: webhook topics that concern one order (others are acknowledged and ignored)
 ORDER_TOPICS = ("orders/", "refunds/create", "fulfillments/")
 
@@ -33,12 +26,6 @@ class MarketplaceChannel(models.Model):
     shopify_vat_attributes = fields.Char(
         "VAT note attributes", default=",".join(DEFAULT_VAT_ATTRIBUTES),
         help="Order note attribute names holding the buyer's VAT number (comma-separated, case-insensitive).")
-    shopify_webhook_url = fields.Char("Shopify webhook URL", compute="_compute_shopify_webhook_url")
-
-    def _compute_shopify_webhook_url(self):
-        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
-        for channel in self:
-            channel.shopify_webhook_url = f"{base}{WEBHOOK_ROUTE}/{channel.id}" if channel.id else ""
 
     # -- transport ----------------------------------------------------------------------
     def _prepare_transport_config(self):
@@ -57,40 +44,20 @@ class MarketplaceChannel(models.Model):
         }
 
     # -- webhooks -----------------------------------------------------------------------
+    def _webhook_route(self):
+        if self.channel_type == SHOPIFY:
+            return WEBHOOK_ROUTE
+        return super()._webhook_route()
+
     @api.model
-    def _shopify_handle_webhook(self, channel_id, body, headers):
-        """Verify one Shopify webhook on its raw body and import the order it is about.
+    def _webhook_signature_header(self, channel_type):
+        if channel_type == SHOPIFY:
+            return SIGNATURE_HEADER
+        return super()._webhook_signature_header(channel_type)
 
-        :param headers: mapping with the request headers (case-insensitive lookups)
-        :return: (HTTP status, short text) -- never a record detail
-        """
-        if len(body) > WEBHOOK_MAX_BYTES:
-            return 413, "payload too large"
-        channel = self.sudo().browse(channel_id).exists()
-        secret = channel.webhook_secret if channel and channel.active and channel.channel_type == SHOPIFY else ""
-        if not verify_webhook(secret, body, headers.get("X-Shopify-Hmac-Sha256")):
-            return 401, "invalid signature"
+    @api.model
+    def _webhook_order_id(self, channel_type, headers, payload):
+        if channel_type != SHOPIFY:
+            return super()._webhook_order_id(channel_type, headers, payload)
         topic = headers.get("X-Shopify-Topic") or ""
-        try:
-            payload = json.loads(body)
-        except ValueError:
-            return 400, "invalid body"
-        order_id = webhook_order_id(topic, payload) if topic.startswith(ORDER_TOPICS) else ""
-        if not order_id:
-            return 200, "ignored"
-        return channel._shopify_webhook_import_order(order_id)
-
-    def _shopify_webhook_import_order(self, external_id):
-        """Import one order now; a temporary failure asks the platform to deliver again."""
-        self.ensure_one()
-        channel = self.with_company(self.company_id)
-        try:
-            result = channel._import_one_order(external_id)
-        except TemporaryError as exc:
-            _logger.info("Channel %s: webhook import of %s postponed: %s", self.id, external_id, self._redact(str(exc)))
-            return 503, "retry later"
-        except MarketplaceError as exc:  # polling stays the safety net
-            _logger.warning("Channel %s: webhook import of %s failed: %s", self.id, external_id,
-                            self._redact(str(exc)))
-            return 200, "accepted"
-        return 200, result
+        return webhook_order_id(topic, payload) if topic.startswith(ORDER_TOPICS) else ""

@@ -26,14 +26,8 @@ class TestShopifyChannel(ShopifySimulatorCase):
         self.assertEqual(company.partner_id.marketplace_vat, "NL123456789B01")
         self.assertAlmostEqual(company.amount_untaxed, float(b2b["total_price"]) - float(b2b["total_tax"]), places=2)
         self.assertEqual(self.sale_of(pending).state, "draft", "unpaid orders stay quotations")
-        cursor = self.channel.import_cursor
-        self.assertTrue(cursor)
-        writes = {s.id: s.write_date for s in self.sale_of(paid) | company}
-        self.run_cron()
-        self.assertEqual(self.env["sale.order"].search_count([("marketplace_channel_id", "=", self.channel.id)]), 3)
-        self.assertEqual(self.channel.import_cursor, cursor)
-        self.assertFalse(self.channel.last_error)
-        self.assertEqual({s.id: s.write_date for s in self.sale_of(paid) | company}, writes)
+        self.assertEqual(len(self.channel_sales()), 3)
+        self.assert_reimport_changes_nothing()
 
     def test_status_change_cancels_then_paid_order_confirms(self):
         order = self.add_order(4, financial_status="pending")
@@ -113,7 +107,7 @@ class TestShopifyChannel(ShopifySimulatorCase):
         options = self.channel._prepare_transport_config()["options"]
         self.assertEqual(options["api_version"], sim.API_VERSION)
         self.assertEqual(options["restock_type"], "no_restock")
-        self.assertTrue(self.channel.shopify_webhook_url.endswith(f"/marketplace/webhook/shopify/{self.channel.id}"))
+        self.assertTrue(self.channel.webhook_url.endswith(f"/marketplace/webhook/shopify/{self.channel.id}"))
         logs = self.env["marketplace.sync.log"].search([("channel_id", "=", self.channel.id)])
         self.assertTrue(logs)
         self.assertFalse(any(TOKEN_PART in (log.url + (log.error or "")) for log in logs for TOKEN_PART in [

@@ -1,22 +1,15 @@
 """Shopify webhooks: signature of the raw body, size limit, import of just that order."""
 import json
 
-import odoo
 from odoo.tests import tagged
 from odoo.tests.common import HttpCase
+
+from odoo.addons.marketplace_connector.tests.common import ensure_http_server
 
 from marketplace_simulator import shopify as sim
 
 from ..transport.shopify import sign_webhook
 from .common import WEBHOOK_SECRET, ShopifySimulatorCase, ShopifySimulatorMixin
-
-
-def ensure_http_server():
-    """pytest-odoo starts Odoo without its HTTP thread: spawn it on a free loopback port for HttpCase."""
-    server = odoo.service.server.server
-    if server is not None and getattr(server, "httpd", None) is None:
-        server.interface, server.port = "127.0.0.1", 0
-        server.http_spawn()
 
 
 def headers_for(body, secret=WEBHOOK_SECRET, topic="orders/updated"):
@@ -32,7 +25,7 @@ class TestShopifyWebhookDispatch(ShopifySimulatorCase):
     """The verification + dispatch method the controller calls, on raw bytes."""
 
     def receive(self, body, headers, channel_id=None):
-        return self.Channel.sudo()._shopify_handle_webhook(channel_id or self.channel.id, body, headers)
+        return self.Channel.sudo()._handle_webhook("shopify", channel_id or self.channel.id, body, headers)
 
     def count(self):
         return self.env["sale.order"].search_count([("marketplace_channel_id", "=", self.channel.id)])

@@ -5,9 +5,6 @@ by page through the ``Link`` header's ``page_info`` cursor, so each page's newes
 is a safe resume point for the channel cursor. Shipping goes through fulfillment orders, refunds
 through ``refunds/calculate`` then ``refunds``.
 """
-import base64
-import hashlib
-import hmac
 from datetime import timezone
 from urllib.parse import parse_qsl, urlsplit
 
@@ -20,11 +17,12 @@ from odoo.addons.marketplace_connector.transport import (
     NormalizedOrder,
     OrderStatus,
     RemoteError,
-    TemporaryError,
     UserInputError,
     register_transport,
 )
+from odoo.addons.marketplace_connector.transport.http import decode_json_body
 from odoo.addons.marketplace_connector.transport.normalized import to_amount
+from odoo.addons.marketplace_connector.transport.webhook import sign_hmac_sha256_base64, verify_hmac_sha256_base64
 
 API_VERSION = "2026-01"  # pinned; Shopify supports each quarterly version for 12 months
 MAX_PAGE_SIZE = 250
@@ -64,16 +62,9 @@ def status_key(payload):
     return financial
 
 
-def sign_webhook(secret, body):
-    """Base64 HMAC-SHA256 of the raw body, as Shopify sends in ``X-Shopify-Hmac-Sha256``."""
-    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
-
-
-def verify_webhook(secret, body, signature):
-    """True when ``signature`` is the HMAC of the raw ``body`` with ``secret`` (constant time)."""
-    if not secret or not signature:
-        return False
-    return hmac.compare_digest(sign_webhook(secret, body).encode(), signature.strip().encode())
+#: base64 HMAC-SHA256 of the raw body, as Shopify sends in ``X-Shopify-Hmac-Sha256``
+sign_webhook = sign_hmac_sha256_base64
+verify_webhook = verify_hmac_sha256_base64
 
 
 def webhook_order_id(topic, payload):
@@ -91,6 +82,7 @@ class ShopifyTransport(MarketplaceTransport):
 
     refund_modes = ("full", "partial")
     refund_limits = ""
+    max_page_size = MAX_PAGE_SIZE
 
     def __init__(self, config, recorder=None, **kwargs):
         super().__init__(config, recorder=recorder, **kwargs)
@@ -100,10 +92,6 @@ class ShopifyTransport(MarketplaceTransport):
     @property
     def api_version(self):
         return self.option("api_version", API_VERSION)
-
-    @property
-    def page_size(self):
-        return max(1, min(int(self.option("page_size", MAX_PAGE_SIZE)), MAX_PAGE_SIZE))
 
     def _path(self, resource):
         return f"/admin/api/{self.api_version}/{resource}"
@@ -122,7 +110,7 @@ class ShopifyTransport(MarketplaceTransport):
         return response
 
     def _json(self, method, resource, *, operation, **kwargs):
-        return _decode(self._call(method, resource, operation=operation, **kwargs), operation)
+        return decode_json_body(self._call(method, resource, operation=operation, **kwargs), operation, "Shopify")
 
     def _respect_call_limit(self, response):
         """Leaky bucket back-off: sleep until ``headroom`` calls are free again."""
@@ -161,7 +149,7 @@ class ShopifyTransport(MarketplaceTransport):
             params["updated_at_max"] = _iso(updated_to)
         while params:
             response = self._call("GET", "orders.json", operation="list orders", params=params)
-            yield list(_decode(response, "list orders").get("orders") or [])
+            yield list(decode_json_body(response, "list orders", "Shopify").get("orders") or [])
             params = self._next_page_params(response)
 
     def _next_page_params(self, response):
@@ -383,17 +371,6 @@ def _iso(dt):
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
     return dt.astimezone(timezone.utc).isoformat(timespec="seconds")
-
-
-def _decode(response, operation):
-    """JSON object of a response; a broken body is temporary (a later run may succeed)."""
-    try:
-        body = response.json() if response.content else {}
-    except ValueError:
-        raise TemporaryError(f"{operation}: malformed JSON from Shopify (HTTP {response.status_code})") from None
-    if not isinstance(body, dict):
-        raise TemporaryError(f"{operation}: unexpected answer from Shopify (HTTP {response.status_code})")
-    return body
 
 
 def _order_id(external_id):

@@ -8,6 +8,7 @@ from ..vat.vies import ViesClient, ViesStatus, split_vat
 
 _logger = logging.getLogger(__name__)
 
+UNAVAILABLE_REUSE_MINUTES = 10  # a bulk import asks VIES once per number, not once per order
 CHECK_STATES = [
     ("valid", "Valid"),
     ("invalid", "Invalid"),
@@ -53,9 +54,10 @@ class MarketplaceVatCheck(models.Model):
             return ViesClient(company.marketplace_vies_wsdl_url or None, timeout=company.marketplace_vies_timeout or 10)
 
     def _is_fresh(self, company):
+        """A recent answer is reused; "unavailable" only for a few minutes (the cron retries it)."""
         self.ensure_one()
         if self.state == "unavailable":
-            return False
+            return self.check_date >= fields.Datetime.now() - timedelta(minutes=UNAVAILABLE_REUSE_MINUTES)
         hours = company.marketplace_vies_cache_hours
         return bool(hours) and self.check_date >= fields.Datetime.now() - timedelta(hours=hours)
 
@@ -66,7 +68,7 @@ class MarketplaceVatCheck(models.Model):
         record = self.search([("vat", "=", number)], limit=1)
         if record and not force and record._is_fresh(company):
             return record
-        result = (client or self._vies_client(company)).check(number)
+        result = (client or self._vies_client(company)).check(number, force=force)
         vals = self._prepare_vals(result)
         if record:
             if result.status == ViesStatus.UNAVAILABLE:

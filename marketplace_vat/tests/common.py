@@ -7,6 +7,24 @@ from odoo.tests.common import TransactionCase
 from odoo.addons.marketplace_connector.tests.common import make_address, make_order
 
 
+def make_french_seller(env, vies_wsdl_url=None, name="Vendeur FR"):
+    """A French company with the FR chart (hence the marketplace fiscal positions), made the current
+    user's company; returns ``(company, env)`` with ``env`` restricted to it. Reusable by other
+    addons' tests: the template database's own company is American."""
+    eur = env.ref("base.EUR")
+    eur.active = True
+    company = env["res.company"].create({
+        "name": name, "country_id": env.ref("base.fr").id, "currency_id": eur.id,
+        "vat": "FR40303265045", "street": "12 rue du Test", "zip": "75002", "city": "Paris"})
+    env.user.company_ids |= company
+    env.user.company_id = company
+    env = env(context=dict(env.context, allowed_company_ids=[company.id]))
+    env["account.chart.template"].try_loading("fr", company=company, install_demo=False)
+    if vies_wsdl_url:
+        company.write({"marketplace_vies_wsdl_url": vies_wsdl_url, "marketplace_vies_timeout": 5})
+    return company, env
+
+
 class VatCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
@@ -15,20 +33,7 @@ class VatCase(TransactionCase):
         cls.vies = vies_sim.register(cls.vies_app)
         cls.vies_server = SimulatorServer(cls.vies_app).start()
         cls.addClassCleanup(cls.vies_server.stop)
-
-        eur = cls.env.ref("base.EUR")
-        eur.active = True
-        cls.company = cls.env["res.company"].create({
-            "name": "Vendeur FR", "country_id": cls.env.ref("base.fr").id, "currency_id": eur.id,
-            "vat": "FR40303265045", "street": "12 rue du Test", "zip": "75002", "city": "Paris"})
-        cls.env.user.company_ids |= cls.company
-        cls.env.user.company_id = cls.company
-        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=[cls.company.id]))
-        cls.env["account.chart.template"].try_loading("fr", company=cls.company, install_demo=False)
-        cls.company.write({
-            "marketplace_vies_wsdl_url": f"{cls.vies_server.url}/checkVatService.wsdl",
-            "marketplace_vies_timeout": 5,
-        })
+        cls.company, cls.env = make_french_seller(cls.env, f"{cls.vies_server.url}/checkVatService.wsdl")
         cls.tva_20 = cls.env["account.chart.template"].ref("tva_normale")
         Channel = cls.env["marketplace.channel"]
         channel_type = Channel._fields["channel_type"]._description_selection(cls.env)[0][0]

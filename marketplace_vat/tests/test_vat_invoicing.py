@@ -23,6 +23,11 @@ class TestVatInvoicing(VatCase):
         self.assertEqual(sale.marketplace_invoice_hold, "vat_pending")
         self.assertFalse(sale.invoice_ids, "the invoice waits for the check")
         self.assertIn("VAT check pending", self.messages(sale))
+        calls = len(self.vies.checks)
+        sale2 = self.import_order("DOWN-2", ship=dict(DE_BUYER, vat="DE136695976", email="buyer2@muster.example"),
+                                  is_business=True, lines=[("SKU-A", 1, 24.0)], total_amount=24.0)
+        self.assertEqual(len(self.vies.checks), calls, "during an outage a number is asked once, not per order")
+        self.assertEqual(sale2.marketplace_vat_check_state, "pending")
 
         self.env["sale.order"]._cron_marketplace_vat_recheck()  # still down
         self.assertEqual(sale.marketplace_vat_check_state, "pending")
@@ -45,6 +50,8 @@ class TestVatInvoicing(VatCase):
         self.assertTrue(invoice.marketplace_vies_consultation.startswith("WAPI"))
         self.assertAlmostEqual(invoice.amount_total, 24.0, places=2)
         self.assertEqual(invoice.amount_tax, 0.0)
+        self.assertEqual(sale2.marketplace_vat_regime, "intra_eu_b2b", "one VIES answer releases every order")
+        self.assertEqual(sale2.invoice_ids.state, "posted")
 
     def test_invoice_posted_on_confirmation_with_payment(self):
         journal = self.env["account.journal"].search(
@@ -111,6 +118,9 @@ class TestVatInvoicing(VatCase):
     def test_legal_mentions_in_the_rendered_invoice(self):
         b2b = self.import_order("LEG-1", ship=dict(DE_BUYER, vat="DE136695976"), is_business=True,
                                 total_amount=24.0)
+        self.assertIn("Autoliquidation", b2b.invoice_ids.marketplace_legal_mention)
+        arch = self.env["account.move"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn("marketplace_legal_mention", arch, "accountants see the mentions on the invoice form")
         html = self.render(b2b.invoice_ids)
         self.assertIn("262 ter I du CGI", html)
         self.assertIn("2006/112/CE", html)

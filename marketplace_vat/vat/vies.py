@@ -7,6 +7,8 @@ valid, invalid, unavailable (retry later) or invalid input (do not retry).
 """
 import enum
 import logging
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,6 +17,7 @@ from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError
 from zeep import Client, Plugin, Settings
 from zeep.exceptions import Error as ZeepError, Fault, TransportError
+from zeep.cache import InMemoryCache
 from zeep.transports import Transport
 
 from .rates import EU_MEMBER_STATES
@@ -33,6 +36,17 @@ RETRYABLE_FAULTS = frozenset({
 })
 INPUT_FAULTS = frozenset({"INVALID_INPUT", "INVALID_REQUESTER_INFO", "VAT_BLOCKED"})
 VIES_PREFIXES = frozenset({"EL" if c == "GR" else c for c in EU_MEMBER_STATES} | {"XI"})
+WSDL_CACHE_SECONDS = 3600
+BREAKER_SECONDS = 60  # after the service itself was unreachable, later checks wait this long
+
+_breakers = {}  # WSDL URL -> monotonic time until which the service is considered down
+_breakers_lock = threading.Lock()
+
+
+def reset_breakers():
+    """Forget every "service unreachable" pause (tests, or an admin who knows VIES is back)."""
+    with _breakers_lock:
+        _breakers.clear()
 
 
 class ViesStatus(str, enum.Enum):
@@ -125,19 +139,28 @@ class ViesClient:
 
     def _service(self):
         if self._client is None:
-            transport = Transport(session=self.session, timeout=self.timeout, operation_timeout=self.timeout)
+            transport = Transport(session=self.session, timeout=self.timeout, operation_timeout=self.timeout,
+                                  cache=InMemoryCache(timeout=WSDL_CACHE_SECONDS))
             self._client = Client(self.wsdl_url, transport=transport, settings=Settings(strict=False),
                                   plugins=[_RequestDatePlugin()])
         return self._client.service
 
-    def check(self, vat):
-        """Check one VAT number; never raises for service trouble, see :class:`ViesResult`."""
+    def check(self, vat, force=False):
+        """Check one VAT number; never raises for service trouble, see :class:`ViesResult`.
+
+        When the service itself was unreachable less than ``BREAKER_SECONDS`` ago, the check is
+        not sent (``unavailable`` at once) unless ``force``: a bulk import must not wait for a
+        timeout per order.
+        """
         try:
             prefix, number = precheck(vat)
         except ValueError as exc:
             return ViesResult(ViesStatus.INVALID_INPUT, (vat or "").upper(), error_code="INVALID_INPUT",
                               message=str(exc))
         compact = prefix + number
+        if not force and _breakers.get(self.wsdl_url, 0.0) > time.monotonic():
+            return ViesResult(ViesStatus.UNAVAILABLE, compact, prefix, error_code="SERVICE_UNAVAILABLE",
+                              message="VIES was unreachable a moment ago; check postponed")
         try:
             service = self._service()
             if self.requester:
@@ -156,12 +179,23 @@ class ViesClient:
                                          f"VIES could not answer ({exc.message or 'no detail'})"[:200])
             return self._unavailable(compact, prefix, code, f"VIES could not answer: {code}")
         except requests.Timeout:
+            self._trip_breaker()
             return self._unavailable(compact, prefix, "TIMEOUT", "VIES did not answer in time")
         except (requests.RequestException, TransportError, ZeepError, OSError) as exc:
             # Connection refused, HTTP 5xx without a SOAP fault, unreadable WSDL...
+            self._trip_breaker()
             detail = getattr(exc, "status_code", None) or type(exc).__name__
             return self._unavailable(compact, prefix, "SERVICE_UNAVAILABLE", f"VIES is unreachable ({detail})")
+        except Exception as exc:  # noqa: BLE001 - e.g. zeep reading a non-XML error page: never block an import
+            _logger.warning("VIES answer could not be read (%s)", type(exc).__name__, exc_info=True)
+            self._trip_breaker()
+            return self._unavailable(compact, prefix, "SERVICE_UNAVAILABLE",
+                                     f"VIES answer could not be read ({type(exc).__name__})")
         return self._result(compact, prefix, answer)
+
+    def _trip_breaker(self):
+        with _breakers_lock:
+            _breakers[self.wsdl_url] = time.monotonic() + BREAKER_SECONDS
 
     @staticmethod
     def _unavailable(compact, prefix, code, message):

@@ -1,30 +1,22 @@
 """Wix channel end to end: cron import against the simulator, fulfillment and refunds back."""
 from datetime import datetime, timedelta, timezone
 
-from marketplace_simulator import SimulatorApp, SimulatorServer
 from marketplace_simulator import wix as wix_sim
 
 from odoo.tests import tagged
 
-from odoo.addons.marketplace_connector.tests.common import MarketplaceCase
-
-
-def no_sleep(_seconds):
-    return None
+from odoo.addons.marketplace_connector.tests.common import SimulatorChannelCase
 
 
 @tagged("post_install", "-at_install", "marketplace")
-class TestWixChannel(MarketplaceCase):
+class TestWixChannel(SimulatorChannelCase):
     channel_type = "wix"
+    simulator = wix_sim
 
     @classmethod
     def setUpClass(cls):
-        cls.app = SimulatorApp()
-        cls.site = wix_sim.register(cls.app)
-        cls.server = SimulatorServer(cls.app).start()
-        cls.addClassCleanup(cls.server.stop)
         super().setUpClass()
-        cls.channel = cls.channel.with_context(marketplace_sleep=no_sleep)
+        cls.site = cls.simulator_state
         for index, (sku, _name, price) in enumerate(wix_sim.PRODUCTS):
             cls._make_product(sku, f"37000002000{index}{index}", price)
 
@@ -35,28 +27,13 @@ class TestWixChannel(MarketplaceCase):
 
     def setUp(self):
         super().setUp()
-        with self.app.lock:
-            self.app.requests.clear()
-            self.app.clear_faults()
-            self.site.clear()
-            self.site.update(wix_sim.new_state())
         self.orders = wix_sim.generate_orders(
             7, seed=21, start=datetime.now(timezone.utc) - timedelta(hours=8), state=self.site)
         self.listed = [o for o in self.orders if o["status"] != "INITIALIZED"]
 
-    def run_cron(self):
-        self.channel.last_import_at = False  # due now
-        self.env["marketplace.channel"].with_context(marketplace_sleep=no_sleep)._cron_import_orders()
-
-    def sales(self):
-        return self.env["sale.order"].search([("marketplace_channel_id", "=", self.channel.id)])
-
-    def sale(self, order_id):
-        return self.sales().filtered(lambda s: s.marketplace_order_ref == order_id)
-
     def test_cron_imports_then_reimport_changes_nothing(self):
         self.run_cron()
-        sales = self.sales()
+        sales = self.channel_sales()
         self.assertEqual(sorted(sales.mapped("marketplace_order_ref")), sorted(o["id"] for o in self.listed))
         self.assertFalse(self.channel.last_error)
         self.assertFalse(self.env["marketplace.import.failure"].search([("channel_id", "=", self.channel.id)]))
@@ -72,8 +49,7 @@ class TestWixChannel(MarketplaceCase):
         self.assertEqual(b2b[0].partner_id.marketplace_vat, "FR40303265045")
         searches = self.app.count_requests(r"^/ecom/v1/orders/search$")
         self.assertEqual(searches, 3, "6 orders, 2 per page")
-        self.run_cron()
-        self.assertEqual(self.sales(), sales)
+        self.assert_reimport_changes_nothing(stamp="marketplace_updated_at")
         logs = self.env["marketplace.sync.log"].search([("channel_id", "=", self.channel.id)])
         self.assertFalse(any(wix_sim.DEFAULT_API_KEY in (log.url or "") + (log.error or "") for log in logs))
 
@@ -83,13 +59,13 @@ class TestWixChannel(MarketplaceCase):
         target["status"] = "CANCELED"
         wix_sim.touch(target)
         self.run_cron()
-        self.assertEqual(self.sale(target["id"]).state, "cancel")
-        self.assertEqual(self.sale(target["id"]).marketplace_status, "CANCELED/PAID/NOT_FULFILLED")
+        self.assertEqual(self.sale_of(target["id"]).state, "cancel")
+        self.assertEqual(self.sale_of(target["id"]).marketplace_status, "CANCELED/PAID/NOT_FULFILLED")
 
     def test_validated_delivery_creates_a_fulfillment(self):
         self.run_cron()
         target = self.listed[1]
-        sale = self.sale(target["id"])
+        sale = self.sale_of(target["id"])
         picking = sale.picking_ids
         for move in picking.move_ids:
             move.quantity = move.product_uom_qty
@@ -107,7 +83,7 @@ class TestWixChannel(MarketplaceCase):
     def test_partial_then_full_refund_through_the_wizard(self):
         self.run_cron()
         target = self.listed[2]
-        sale = self.sale(target["id"])
+        sale = self.sale_of(target["id"])
         paid = float(target["priceSummary"]["total"]["amount"])
         wizard = self.env["marketplace.refund.wizard"].create({"order_id": sale.id})
         self.assertTrue(wizard.partial_allowed)
@@ -136,11 +112,11 @@ class TestWixChannel(MarketplaceCase):
         self.run_cron()
         self.assertTrue(self.channel.paused_until, "a 429 pauses the channel")
         self.assertIn("rate limited", self.channel.last_error)
-        first_two_pages = self.sales()
+        first_two_pages = self.channel_sales()
         self.assertEqual(len(first_two_pages), 4, "the pages read before the 429 are imported")
         cursor = self.channel.import_cursor
         self.assertEqual(cursor, max(first_two_pages.mapped("marketplace_updated_at")))
         self.site["rate_limit"] = 200
         self.channel.paused_until = False
         self.run_cron()
-        self.assertEqual(len(self.sales()), len(self.listed))
+        self.assertEqual(len(self.channel_sales()), len(self.listed))

@@ -109,6 +109,7 @@ class WixTransport(MarketplaceTransport):
     refund_modes = ("full", "partial")
     refund_limits = ("Wix refunds payments through the site's payment provider (or records a refund made "
                      "outside Wix). Gift-card and membership payments cannot be refunded through the API.")
+    max_page_size = MAX_PAGE_SIZE
 
     def __init__(self, config, recorder=None, **kwargs):
         super().__init__(config, recorder=recorder, **kwargs)
@@ -118,10 +119,6 @@ class WixTransport(MarketplaceTransport):
         self.http.session.headers.update({"Authorization": key, "wix-site-id": site})
         self.pacer = RequestPacer(int(self.option("requests_per_minute", DEFAULT_REQUESTS_PER_MINUTE)),
                                   max_wait=config.max_wait, sleep=self.sleep)
-
-    @property
-    def page_size(self):
-        return max(1, min(int(self.option("page_size", MAX_PAGE_SIZE)), MAX_PAGE_SIZE))
 
     def _call(self, method, path, operation, body=None, resume=None):
         """Paced JSON call; a 429 that outlasts the retries stops the run with ``resume`` details."""

@@ -1,19 +1,13 @@
 """WooCommerce channel type: options passed to the transport, and the webhook dispatch."""
-import json
-import logging
 import re
 
 from odoo import api, fields, models
 
-from odoo.addons.marketplace_connector.transport import MarketplaceError, TemporaryError
-
-from ..transport.woocommerce import DEFAULT_VAT_META_KEYS, verify_webhook, webhook_order_id
-
-_logger = logging.getLogger(__name__)
+from ..transport.woocommerce import DEFAULT_VAT_META_KEYS, webhook_order_id
 
 WOOCOMMERCE = "woocommerce"
 WEBHOOK_ROUTE = "/marketplace/webhook/woocommerce"
-WEBHOOK_MAX_BYTES = 2 * 1024 * 1024
+SIGNATURE_HEADER = "X-WC-Webhook-Signature"
 PING_RE = re.compile(rb"^webhook_id=\d+$")
 
 
@@ -36,12 +30,6 @@ class MarketplaceChannel(models.Model):
     woo_vat_meta_keys = fields.Char(
         "VAT meta keys", default=",".join(DEFAULT_VAT_META_KEYS),
         help="Order meta keys holding the buyer's VAT number (comma-separated), e.g. _billing_vat.")
-    woo_webhook_url = fields.Char("WooCommerce webhook URL", compute="_compute_woo_webhook_url")
-
-    def _compute_woo_webhook_url(self):
-        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
-        for channel in self:
-            channel.woo_webhook_url = f"{base}{WEBHOOK_ROUTE}/{channel.id}" if channel.id else ""
 
     # -- transport ----------------------------------------------------------------------
     def _prepare_transport_config(self):
@@ -61,41 +49,25 @@ class MarketplaceChannel(models.Model):
         }
 
     # -- webhooks -----------------------------------------------------------------------
+    def _webhook_route(self):
+        if self.channel_type == WOOCOMMERCE:
+            return WEBHOOK_ROUTE
+        return super()._webhook_route()
+
     @api.model
-    def _woo_handle_webhook(self, channel_id, body, headers):
-        """Verify one WooCommerce webhook on its raw body and import the order it is about.
+    def _webhook_signature_header(self, channel_type):
+        if channel_type == WOOCOMMERCE:
+            return SIGNATURE_HEADER
+        return super()._webhook_signature_header(channel_type)
 
-        :param headers: mapping with the request headers (case-insensitive lookups)
-        :return: (HTTP status, short text) -- never a record detail
-        """
-        if len(body) > WEBHOOK_MAX_BYTES:
-            return 413, "payload too large"
-        channel = self.sudo().browse(channel_id).exists()
-        secret = channel.webhook_secret if channel and channel.active and channel.channel_type == WOOCOMMERCE else ""
-        signature = headers.get("X-WC-Webhook-Signature")
-        if not signature and PING_RE.match(body):
+    @api.model
+    def _webhook_unsigned_answer(self, channel_type, body, headers):
+        if channel_type == WOOCOMMERCE and PING_RE.match(body):
             return 200, "pong"  # WooCommerce's unsigned test delivery when a webhook is saved: no side effect
-        if not verify_webhook(secret, body, signature):
-            return 401, "invalid signature"
-        try:
-            payload = json.loads(body)
-        except ValueError:
-            return 400, "invalid body"
-        order_id = webhook_order_id(headers.get("X-WC-Webhook-Topic") or "", payload)
-        if not order_id:
-            return 200, "ignored"
-        return channel._woo_webhook_import_order(order_id)
+        return super()._webhook_unsigned_answer(channel_type, body, headers)
 
-    def _woo_webhook_import_order(self, external_id):
-        """Import one order now; a temporary failure asks WooCommerce to deliver again."""
-        self.ensure_one()
-        try:
-            result = self.with_company(self.company_id)._import_one_order(external_id)
-        except TemporaryError as exc:
-            _logger.info("Channel %s: webhook import of %s postponed: %s", self.id, external_id, self._redact(str(exc)))
-            return 503, "retry later"
-        except MarketplaceError as exc:  # polling stays the safety net
-            _logger.warning("Channel %s: webhook import of %s failed: %s", self.id, external_id,
-                            self._redact(str(exc)))
-            return 200, "accepted"
-        return 200, result
+    @api.model
+    def _webhook_order_id(self, channel_type, headers, payload):
+        if channel_type != WOOCOMMERCE:
+            return super()._webhook_order_id(channel_type, headers, payload)
+        return webhook_order_id(headers.get("X-WC-Webhook-Topic") or "", payload)

@@ -1,20 +1,13 @@
 """WooCommerce webhooks: signature of the raw body, ping, size limit, import of just that order."""
 import json
 
-import odoo
 from odoo.tests import tagged
 from odoo.tests.common import HttpCase
 
+from odoo.addons.marketplace_connector.tests.common import ensure_http_server
+
 from ..transport.woocommerce import sign_webhook
 from .common import WEBHOOK_SECRET, WooSimulatorCase, WooSimulatorMixin
-
-
-def ensure_http_server():
-    """pytest-odoo starts Odoo without its HTTP thread: spawn it on a free loopback port for HttpCase."""
-    server = odoo.service.server.server
-    if server is not None and getattr(server, "httpd", None) is None:
-        server.interface, server.port = "127.0.0.1", 0
-        server.http_spawn()
 
 
 def headers_for(body, secret=WEBHOOK_SECRET, topic="order.updated"):
@@ -32,7 +25,7 @@ class TestWooWebhookDispatch(WooSimulatorCase):
     """The verification + dispatch method the controller calls, on raw bytes."""
 
     def receive(self, body, headers, channel_id=None):
-        return self.Channel.sudo()._woo_handle_webhook(channel_id or self.channel.id, body, headers)
+        return self.Channel.sudo()._handle_webhook("woocommerce", channel_id or self.channel.id, body, headers)
 
     def test_signed_delivery_imports_just_that_order(self):
         order = self.add_order(20)

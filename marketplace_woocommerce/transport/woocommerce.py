@@ -6,9 +6,6 @@ orders change), then yielded oldest modification first: the channel cursor, move
 yielded page, can never skip an order of an unread page. Large windows are split in halves
 until each holds at most ``max_window_orders`` orders.
 """
-import base64
-import hashlib
-import hmac
 import logging
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
@@ -22,11 +19,12 @@ from odoo.addons.marketplace_connector.transport import (
     NormalizedOrder,
     OrderStatus,
     RemoteError,
-    TemporaryError,
     UserInputError,
     register_transport,
 )
+from odoo.addons.marketplace_connector.transport.http import decode_json_body
 from odoo.addons.marketplace_connector.transport.normalized import parse_datetime, to_amount
+from odoo.addons.marketplace_connector.transport.webhook import sign_hmac_sha256_base64, verify_hmac_sha256_base64
 
 _logger = logging.getLogger(__name__)
 
@@ -55,16 +53,9 @@ STATUS_MAP = {
 PAID_STATUSES = ("processing", "completed", "refunded")
 
 
-def sign_webhook(secret, body):
-    """Base64 HMAC-SHA256 of the raw body, as WooCommerce sends in ``X-WC-Webhook-Signature``."""
-    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
-
-
-def verify_webhook(secret, body, signature):
-    """True when ``signature`` is the HMAC of the raw ``body`` with ``secret`` (constant time)."""
-    if not secret or not signature:
-        return False
-    return hmac.compare_digest(sign_webhook(secret, body).encode(), signature.strip().encode())
+#: base64 HMAC-SHA256 of the raw body, as WooCommerce sends in ``X-WC-Webhook-Signature``
+sign_webhook = sign_hmac_sha256_base64
+verify_webhook = verify_hmac_sha256_base64
 
 
 def webhook_order_id(topic, payload):
@@ -80,16 +71,13 @@ class WooCommerceTransport(MarketplaceTransport):
 
     refund_modes = ("full", "partial")
     refund_limits = ""
+    max_page_size = MAX_PAGE_SIZE
 
     def __init__(self, config, recorder=None, **kwargs):
         super().__init__(config, recorder=recorder, **kwargs)
         self._providers = None
 
     # -- plumbing -------------------------------------------------------------------
-    @property
-    def page_size(self):
-        return max(1, min(int(self.option("page_size", MAX_PAGE_SIZE)), MAX_PAGE_SIZE))
-
     def _auth(self):
         """requests ``auth``/``params`` for the consumer key and secret."""
         key, secret = self.config.credentials.get("login"), self.config.credentials.get("secret")
@@ -109,7 +97,8 @@ class WooCommerceTransport(MarketplaceTransport):
                                  headers={"Accept": "application/json"}, **auth, **kwargs)
 
     def _json(self, method, path, *, operation, expect=dict, **kwargs):
-        return _decode(self._call(method, path, operation=operation, **kwargs), operation, expect=expect)
+        return decode_json_body(self._call(method, path, operation=operation, **kwargs), operation, "WooCommerce",
+                                expect=expect)
 
     # -- connection -----------------------------------------------------------------
     def check_connection(self):
@@ -159,7 +148,7 @@ class WooCommerceTransport(MarketplaceTransport):
             pages = int(response.headers.get("X-WP-TotalPages") or 1)
             if page == 1 and total > limit and stop - start > timedelta(minutes=2):
                 return None
-            batch = _decode(response, "list orders", expect=list)
+            batch = decode_json_body(response, "list orders", "WooCommerce", expect=list)
             orders.extend(batch)
             if len(batch) < self.page_size:
                 break
@@ -435,16 +424,6 @@ def _refund_error(response, message):
     if code == "woocommerce_rest_cannot_create_order_refund":
         raise RemoteError(f"create refund: WooCommerce refused the refund: {message}", status=response.status_code,
                           details={"code": code})
-
-
-def _decode(response, operation, expect=dict):
-    try:
-        body = response.json() if response.content else expect()
-    except ValueError:
-        raise TemporaryError(f"{operation}: malformed JSON from WooCommerce (HTTP {response.status_code})") from None
-    if not isinstance(body, expect):
-        raise TemporaryError(f"{operation}: unexpected answer from WooCommerce (HTTP {response.status_code})")
-    return body
 
 
 def _aware(dt):
