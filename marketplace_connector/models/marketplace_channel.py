@@ -324,10 +324,14 @@ class MarketplaceChannel(models.Model):
 
     @contextmanager
     def _run_lock(self):
-        """Per-channel PostgreSQL advisory lock: a second worker skips the channel."""
+        """Per-channel PostgreSQL advisory lock (imports and offer pushes): a second worker skips the channel."""
         self.env.cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (LOCK_NAMESPACE, self.id))
         acquired = self.env.cr.fetchone()[0]
         try:
+            if acquired:
+                # Start on a fresh snapshot: the channel row may have been committed by the run that
+                # held the lock just before; writing it from an older snapshot fails to serialize.
+                self._commit_progress()
             yield acquired
         finally:
             if acquired:
@@ -602,16 +606,23 @@ class MarketplaceChannel(models.Model):
 
     # -- offers ---------------------------------------------------------------------
     def _push_offers(self):
-        """Push changed offers; nothing for marketplaces whose API takes no offers from us."""
+        """Push changed offers; nothing for marketplaces whose API takes no offers from us.
+
+        :return: False when another worker holds the channel
+        """
         self.ensure_one()
-        self.last_offer_push_at = fields.Datetime.now()
-        if not self._get_transport_class().supports_offer_push():
-            return
-        try:
-            self.env["marketplace.offer"]._push_channel_offers(self)
-        except MarketplaceError as exc:
-            self._record_run_error(exc, pause_seconds=getattr(exc, "retry_after", None))
-        self._commit_progress()
+        with self._run_lock() as acquired:
+            if not acquired:
+                return False
+            self.last_offer_push_at = fields.Datetime.now()
+            if not self._get_transport_class().supports_offer_push():
+                return True
+            try:
+                self.env["marketplace.offer"]._push_channel_offers(self)
+            except MarketplaceError as exc:
+                self._record_run_error(exc, pause_seconds=getattr(exc, "retry_after", None))
+            self._commit_progress()
+        return True
 
     # -- ship and refund ------------------------------------------------------------
     def _map_carrier(self, picking):

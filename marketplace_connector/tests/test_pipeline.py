@@ -197,3 +197,25 @@ class TestOfferPushSupport(MarketplaceCase):
             channel._push_offers()
             self.assertFalse(channel.last_error, f"{channel_type}: no offer API is not an error")
             self.assertTrue(channel.last_offer_push_at)
+
+
+@tagged("post_install", "-at_install", "marketplace")
+class TestChannelRunLock(MarketplaceCase):
+    def test_offer_push_skips_while_another_worker_runs_the_channel(self):
+        """Imports and offer pushes of one channel never run at once: they would update the channel row
+        concurrently (serialization failures under two cron threads)."""
+        from odoo.sql_db import db_connect
+
+        from ..models.marketplace_channel import LOCK_NAMESPACE
+
+        other = db_connect(self.env.cr.dbname).cursor()
+        try:
+            other.execute("SELECT pg_advisory_lock(%s, %s)", (LOCK_NAMESPACE, self.channel.id))
+            self.assertIs(self.channel._push_offers(), False)
+            self.assertFalse(self.channel.last_offer_push_at, "nothing written while another worker runs")
+            self.assertIs(self.channel._run_import(), False)
+        finally:
+            other.execute("SELECT pg_advisory_unlock_all()")
+            other.close()
+        self.assertIsNot(self.channel._push_offers(), False)
+        self.assertTrue(self.channel.last_offer_push_at)
