@@ -9,6 +9,7 @@ sim_port="${SIMULATOR_PORT:-8070}"
 modules="${RUN_MODULES:-$OUR_MODULES}"
 log="$ROOT/.local/run"
 mkdir -p "$log"
+"$ROOT/scripts/ensure-package.sh" wkhtmltopdf "invoice PDFs (printing, upload to Octopia)" wkhtmltopdf
 
 # Stop what a previous `make run` left behind.
 for pidfile in "$log/simulator.pid" "$log/odoo.pid"; do

@@ -15,7 +15,8 @@ fi
 cd "$ROOT"
 paths=("$@")
 [ ${#paths[@]} -eq 0 ] && paths=("${OUR_ADDONS[@]}" tests)
-"$ROOT/scripts/chromium.sh"  # headless browser for the tours (installed when missing and root)
+# Odoo's HttpCase runs google-chrome/chromium headless with --no-sandbox: Debian's chromium works as root.
+"$ROOT/scripts/ensure-package.sh" chromium "the browser tests (Odoo tours)" google-chrome chromium chromium-browser google-chrome-stable
 set +e
 "$PY" -m pytest --odoo-database="$db" --odoo-config="$ODOO_CONF" "${paths[@]}"
 rc=$?

@@ -516,6 +516,8 @@ class MarketplaceOrderImporter(models.AbstractModel):
     def _after_create(self, sale, order):
         """Hook after the order and its lines are created, before the status is applied."""
         self._check_totals(sale, order)
+        if order.warnings:
+            sale.message_post(body=_("Imported with changes to the received data: %s", "; ".join(order.warnings)))
 
     def _after_import(self, sale, order):
         """Hook after each create or update (the confirmation may still be queued)."""

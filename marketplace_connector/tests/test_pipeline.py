@@ -219,3 +219,19 @@ class TestChannelRunLock(MarketplaceCase):
             other.close()
         self.assertIsNot(self.channel._push_offers(), False)
         self.assertTrue(self.channel.last_offer_push_at)
+
+
+@tagged("post_install", "-at_install", "marketplace")
+class TestDegradationWarnings(MarketplaceCase):
+    def test_dropped_email_and_cut_name_are_reported_on_the_order(self):
+        long_name = "Marie-" + "x" * 10000
+        order = make_order("ORD-50", billing=make_address(name=long_name, email="not an e-mail <script>"),
+                           shipping=make_address(name=long_name, email=""))
+        self.assertEqual(len(order.warnings), 3, order.warnings)
+        sale, _c = self.import_order(order)
+        self.assertEqual(len(sale.partner_id.name), 256)
+        self.assertFalse(sale.partner_id.email)
+        bodies = " ".join(sale.message_ids.mapped("body"))
+        self.assertIn("billing e-mail", bodies)
+        self.assertIn("cut to 256 characters", bodies)
+        self.assertNotIn("<script>", bodies, "the received value is escaped")

@@ -188,9 +188,15 @@ class NormalizedOrder:
     is_business: bool = False
     paid: bool = False
     raw: dict = field(default_factory=dict)  # payload kept for audit (secrets never in it)
+    warnings: list = field(default_factory=list)  # what cleaning dropped or cut, shown on the order
 
     def clean(self):
-        """Validate and normalize in place; raises :class:`InvalidOrderError` with the reason."""
+        """Validate and normalize in place; raises :class:`InvalidOrderError` with the reason.
+
+        Values that are kept degraded (an unusable e-mail dropped, a too long text cut) are listed
+        in :attr:`warnings`.
+        """
+        self.warnings.extend(self._degradations())
         self.external_id = clean_text(self.external_id, 128)
         if not self.external_id:
             raise InvalidOrderError("order without id")
@@ -222,6 +228,21 @@ class NormalizedOrder:
         self.customer_external_id = clean_text(self.customer_external_id, 128)
         self.fees = [NormalizedFee(clean_text(f.label, 128), to_amount(f.amount, "fee")) for f in self.fees]
         return self
+
+    def _degradations(self):
+        found = []
+        for role, address in (("billing", self.billing), ("shipping", self.shipping)):
+            for attr in ("name", "company_name", "street", "street2", "city"):
+                value = clean_text(getattr(address, attr), limit=MAX_TEXT + 1)
+                if len(value) > MAX_TEXT:
+                    found.append(f"{role} {attr.replace('_', ' ')} cut to {MAX_TEXT} characters")
+            email = clean_text(address.email)
+            if email and not _EMAIL_RE.match(email):
+                found.append(f"{role} e-mail {email[:80]!r} is not a valid address and was ignored")
+        for index, line in enumerate(self.lines or []):
+            if len(clean_text(line.name, limit=1025)) > 1024:
+                found.append(f"line {index + 1} name cut to 1024 characters")
+        return found
 
     @property
     def buyer_vat(self):
