@@ -324,9 +324,9 @@ def driver_main(args):
     args.orders = args.orders or 5000
     args.offers = 50000 if args.offers is None else args.offers
     if args.naive_orders is None:
-        args.naive_orders = min(args.orders, 1000)
+        args.naive_orders = min(args.orders, 500)
     if args.profile_orders is None:
-        args.profile_orders = min(args.orders, 300)
+        args.profile_orders = min(args.orders, 200)
     if args.worker_orders is None:
         args.worker_orders = min(args.orders, 1000)
     driver = Driver(args)
@@ -762,9 +762,9 @@ def parse_args(argv=None):
     parser.add_argument("--quick", action="store_true", help="500 orders, 5,000 offers (development)")
     parser.add_argument("--orders", type=int, default=0, help="orders of the main import (default 5000)")
     parser.add_argument("--naive-orders", type=int, default=None,
-                        help="orders of the naive baseline (default: min(orders, 1000); 0 skips it)")
+                        help="orders of the naive baseline (default: min(orders, 500); 0 skips it)")
     parser.add_argument("--profile-orders", type=int, default=None,
-                        help="orders of the per-phase profile (default: min(orders, 300); 0 skips it)")
+                        help="orders of the per-phase profile (default: min(orders, 200); 0 skips it)")
     parser.add_argument("--offers", type=int, default=None, help="offers to push (default 50000; 0 skips)")
     parser.add_argument("--workers", type=int, default=1, help="also measure the speed-up of K workers")
     parser.add_argument("--worker-orders", type=int, default=None,

@@ -15,6 +15,6 @@
         "views/marketplace_octopia_carrier_views.xml",
         "views/marketplace_channel_legacy_views.xml",
     ],
-    "demo": ["demo/octopia_demo.xml"],
+    "demo": ["demo/octopia_demo.xml", "demo/cdiscount_soap_demo.xml"],
     "installable": True,
 }

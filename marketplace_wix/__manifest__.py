@@ -8,5 +8,6 @@
     "depends": ["marketplace_connector"],
     "external_dependencies": {"python": ["requests"]},
     "data": ["views/marketplace_channel_views.xml"],
+    "demo": ["demo/wix_demo.xml"],
     "installable": True,
 }
