@@ -5,6 +5,9 @@ from collections import defaultdict
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
+import psycopg2
+from psycopg2 import errorcodes
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -24,6 +27,29 @@ from ..transport.webhook import verify_hmac_sha256_base64
 _logger = logging.getLogger(__name__)
 
 MANAGER = "marketplace_connector.group_marketplace_manager"
+
+
+class ConcurrentUpdate(Exception):
+    """Another transaction changed rows this run needs (serialization failure, deadlock): the page
+    is rolled back and done again by the next run; it is not a bad order."""
+
+
+# Errors another transaction causes: serialization failure, deadlock, lock timeout, and a unique race
+# (the pipeline checks existence before inserting, so a duplicate key means a concurrent insert).
+CONCURRENCY_ERRORS = {errorcodes.SERIALIZATION_FAILURE, errorcodes.DEADLOCK_DETECTED,
+                      errorcodes.LOCK_NOT_AVAILABLE, errorcodes.UNIQUE_VIOLATION}
+
+
+def is_concurrent_update(exc):
+    """True when ``exc``, or what caused it, comes from a concurrent transaction."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, ConcurrentUpdate) or (
+                isinstance(exc, psycopg2.Error) and exc.pgcode in CONCURRENCY_ERRORS):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 LOCK_NAMESPACE = 720431  # pg advisory lock class id for channel runs
 WEBHOOK_MAX_BYTES = 2 * 1024 * 1024  # largest webhook body read
 
@@ -367,16 +393,25 @@ class MarketplaceChannel(models.Model):
         self.last_import_at = now
         stats = {"imported": 0, "failed": 0, "skipped": 0}
         run_cache = {}  # lookups memoized for this run
+        interrupted = False
         listing = {"start_cursor": self.import_cursor, "newest": None, "sorted": True, "ceiling": None, "seen": {}}
         try:
             transport = self._get_transport()
             for page in transport.iter_order_pages(start.replace(tzinfo=timezone.utc)):
                 self._track_listing(listing, transport, page)
-                newest = self.with_context(marketplace_run_cache=run_cache)._import_order_page(transport, page, stats)
+                try:
+                    with self.env.cr.savepoint():
+                        newest = self.with_context(marketplace_run_cache=run_cache)._import_order_page(
+                            transport, page, stats)
+                except ConcurrentUpdate as exc:
+                    _logger.info("Channel %s: page interrupted by a concurrent update (%s), the next run redoes it",
+                                 self.id, exc)
+                    interrupted = True
+                    break
                 if listing["sorted"]:  # per page only while the listing is sorted by 'updated at'
                     self._advance_cursor(newest, now)
                 self._commit_progress()
-            if not listing["sorted"]:  # a complete read of an unsorted listing
+            if not listing["sorted"] and not interrupted:  # a complete read of an unsorted listing
                 self._advance_cursor(listing["newest"], now)
         except QuotaExhaustedError as exc:
             self._record_run_error(exc, pause_seconds=exc.retry_after)
@@ -389,10 +424,13 @@ class MarketplaceChannel(models.Model):
         except MarketplaceError as exc:
             self._record_run_error(exc, activity=True)
         else:
-            vals = {"last_import_success_at": now, "last_error": False}
-            if is_lookback:
-                vals["last_lookback_at"] = now
-            self.write(vals)
+            if interrupted:
+                self.last_import_at = False  # due again at the next cron wake-up
+            else:
+                vals = {"last_import_success_at": now, "last_error": False}
+                if is_lookback:
+                    vals["last_lookback_at"] = now
+                self.write(vals)
         if listing["ceiling"]:  # an order changed during the run: the ones after it may have been passed over
             ceiling = to_naive_utc(listing["ceiling"])
             self.import_cursor = min(self.import_cursor, ceiling) if self.import_cursor else ceiling
@@ -511,6 +549,8 @@ class MarketplaceChannel(models.Model):
                 order = transport.normalize_order(payload)
                 sale, changed = self.env["marketplace.order.importer"]._import_order(self, order)
         except Exception as exc:  # one bad order never blocks the others
+            if is_concurrent_update(exc):
+                raise ConcurrentUpdate(str(exc)) from exc
             _logger.info("Channel %s: order %s failed: %s", self.id, external_id, exc)
             Failure._record(self, external_id, payload, self._redact(str(exc)))
             return "failed", self._parse_updated(updated_raw)

@@ -10,6 +10,7 @@ from odoo import Command, _, api, models
 from odoo.tools import float_compare
 
 from ..transport import InvalidOrderError, OrderStatus
+from .marketplace_channel import ConcurrentUpdate, is_concurrent_update
 
 _logger = logging.getLogger(__name__)
 
@@ -480,7 +481,9 @@ class MarketplaceOrderImporter(models.AbstractModel):
             try:
                 with self.env.cr.savepoint():
                     sales.action_confirm()
-            except Exception:
+            except Exception as exc:
+                if is_concurrent_update(exc):
+                    raise ConcurrentUpdate(str(exc)) from exc
                 confirmed = self.env["sale.order"]
                 for sale in sales:
                     try:
@@ -488,6 +491,8 @@ class MarketplaceOrderImporter(models.AbstractModel):
                             sale.action_confirm()
                         confirmed |= sale
                     except Exception as exc:  # one order never blocks the page
+                        if is_concurrent_update(exc):
+                            raise ConcurrentUpdate(str(exc)) from exc
                         self._confirmation_failed(sale, exc)
                 sales = confirmed
         for sale in sales:
@@ -496,6 +501,8 @@ class MarketplaceOrderImporter(models.AbstractModel):
                     with self.env.cr.savepoint():
                         self._after_confirm(sale)
                 except Exception as exc:
+                    if is_concurrent_update(exc):
+                        raise ConcurrentUpdate(str(exc)) from exc
                     sale.message_post(body=_("Post-confirmation step failed: %s",
                                              sale.marketplace_channel_id._redact(str(exc))))
             else:

@@ -11,6 +11,7 @@ import random
 
 from odoo import _, api, fields, models
 
+from odoo.addons.marketplace_connector.models.marketplace_channel import ConcurrentUpdate
 from odoo.addons.queue_job.exception import RetryableJobError
 
 _logger = logging.getLogger(__name__)
@@ -92,16 +93,16 @@ class MarketplaceChannel(models.Model):
         back, so no failure is recorded for a good order.
         """
         self.ensure_one()
-        concurrency = []
-        channel = self._job_env().with_context(marketplace_job_concurrency=concurrency)
+        channel = self._job_env()
         transport = channel._get_transport()
         stats = {"imported": 0, "failed": 0, "skipped": 0}
-        channel._import_order_page(transport, payloads, stats)
-        if concurrency:
+        try:
+            channel._import_order_page(transport, payloads, stats)
+        except ConcurrentUpdate as exc:
             raise RetryableJobError(
-                _("%(count)s order(s) met a concurrent update (%(error)s): the page is retried.",
-                  count=len(concurrency), error=concurrency[0]),
-                seconds=random.randint(*RETRY_ON_CONCURRENCY))
+                _("A concurrent update interrupted the page (%(error)s): it is retried.",
+                  error=str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__),
+                seconds=random.randint(*RETRY_ON_CONCURRENCY)) from exc
         return _("Imported %(imported)s, unchanged %(skipped)s, failed %(failed)s", **stats)
 
     # -- offers ---------------------------------------------------------------------------

@@ -133,3 +133,30 @@ class TestQueueJobDispatch(OctopiaSimulatorCase):
         self.run_cron()
         self.assertFalse(self.channel_jobs())
         self.assertEqual(len(self.channel_orders()), 5)
+
+    def test_page_job_meeting_a_concurrent_update_is_retried_not_failed(self):
+        from odoo.addons.queue_job.exception import RetryableJobError
+
+        orders = self.add_orders(2, seed=303, statuses=["InPreparation"])
+        self.run_cron()
+        jobs = self.channel_jobs()
+        self.assertEqual(len(jobs), 1)
+        # a real PostgreSQL serialization failure (SQLSTATE 40001) when the second order is inserted
+        self.env.cr.execute("""
+            CREATE FUNCTION mkp_test_job_conflict() RETURNS trigger AS $$ BEGIN
+                IF NEW.marketplace_order_ref = %s THEN
+                    RAISE EXCEPTION 'could not serialize access' USING ERRCODE = '40001';
+                END IF;
+                RETURN NEW;
+            END $$ LANGUAGE plpgsql;
+            CREATE TRIGGER mkp_test_job_conflict BEFORE INSERT ON sale_order
+                FOR EACH ROW EXECUTE FUNCTION mkp_test_job_conflict();""", (orders[1]["orderId"],))
+        job = Job.load(self.env, jobs.uuid)
+        with self.assertRaises(RetryableJobError):
+            with self.env.cr.savepoint():  # queue_job rolls the job back
+                job.perform()
+        self.assertFalse(self.env["marketplace.import.failure"].search([("channel_id", "=", self.channel.id)]),
+                         "a concurrent update is not a bad order")
+        self.env.cr.execute("DROP TRIGGER mkp_test_job_conflict ON sale_order")
+        self.run_jobs(jobs)
+        self.assertEqual(len(self.channel_orders()), 2)
