@@ -1,2 +1,3 @@
 from . import transport
 from . import models
+from . import controllers

@@ -13,6 +13,7 @@
         "data/octopia_actions.xml",
         "views/marketplace_channel_views.xml",
         "views/marketplace_octopia_carrier_views.xml",
+        "views/marketplace_octopia_offer_package_views.xml",
         "views/marketplace_channel_legacy_views.xml",
     ],
     "demo": ["demo/octopia_demo.xml", "demo/cdiscount_soap_demo.xml"],

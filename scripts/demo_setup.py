@@ -7,6 +7,8 @@ for channel in channels:
     channel._demo_point_to_simulator(url)
     if "invoice_policy" in channel._fields and channel.channel_type == "octopia":
         channel.invoice_policy = "confirm"  # the demo shows generated invoices
+    if "octopia_public_url" in channel._fields and channel.channel_type == "octopia" and os.environ.get("ODOO_URL"):
+        channel.octopia_public_url = os.environ["ODOO_URL"]  # the simulator downloads the XML offer packages
 if "marketplace_vies_wsdl_url" in env.company._fields:  # VAT checks against the simulated VIES service
     env.company.marketplace_vies_wsdl_url = f"{url}/checkVatService.wsdl"
 env["ir.cron"].search([("cron_name", "like", "Marketplaces:")]).write({"nextcall": env.cr.now()})

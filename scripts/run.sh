@@ -30,7 +30,7 @@ else
   odoo -d "$db" -u "$modules" --stop-after-init --no-http >&2
 fi
 # Point the demo channels at this simulator and make their crons due now.
-SIMULATOR_URL="http://127.0.0.1:$sim_port" "$PY" "$ODOO_BIN" shell -c "$ODOO_CONF" -d "$db" --no-http \
+SIMULATOR_URL="http://127.0.0.1:$sim_port" ODOO_URL="http://127.0.0.1:$http_port" "$PY" "$ODOO_BIN" shell -c "$ODOO_CONF" -d "$db" --no-http \
   < "$ROOT/scripts/demo_setup.py" >&2
 
 cat <<MSG

@@ -64,19 +64,25 @@ class MarketplaceOffer(models.Model):
         return OfferUpdate(seller_sku=self.seller_sku, price=self.price, quantity=self.quantity, ean=self.ean or "")
 
     @api.model
+    def _iter_channel_offers(self, channel, keep, domain=()):
+        """The channel's offers (within ``domain``) for which ``keep(offer)`` holds, read chunk by
+        chunk (bounded cache)."""
+        ids = self.search([("channel_id", "=", channel.id), *domain]).ids
+        for chunk in split_every(PUSH_CHUNK, ids):
+            offers = self.browse(chunk)
+            yield from offers.filtered(keep)
+            offers.invalidate_recordset()
+
+    @api.model
     def _push_channel_offers(self, channel):
         """Stream the channel's changed offers to its transport, chunk by chunk."""
-        ids = self.search([("channel_id", "=", channel.id)]).ids
         pushed = {}
 
         def updates():
-            for chunk in split_every(PUSH_CHUNK, ids):
-                offers = self.browse(chunk)
-                for offer in offers.filtered(lambda o: o._needs_push()):
-                    update = offer._prepare_offer_update()
-                    pushed[update.seller_sku] = (offer.id, update.price, update.quantity)
-                    yield update
-                offers.invalidate_recordset()
+            for offer in self._iter_channel_offers(channel, lambda o: o._needs_push()):
+                update = offer._prepare_offer_update()
+                pushed[update.seller_sku] = (offer.id, update.price, update.quantity)
+                yield update
 
         now = fields.Datetime.now()
         for result in channel._get_transport().push_offers(updates()):

@@ -30,12 +30,28 @@ class MarketplaceChannel(models.Model):
         help="Default deliveryModes of pushed offers: comma-separated CODE[:cost[:additional cost]], "
              "codes from GET /sellers/delivery-modes, e.g. 'STD:4.99,TRK:6.90'.")
     octopia_preparation_time = fields.Integer("Preparation time (days)", default=2)
+    octopia_xml_offers = fields.Boolean(
+        "Send XML-only attributes", default=True,
+        help="Striked price, price alignment, packaging and discounts have no field in the JSON offer flow: "
+             "offers whose such attributes changed go by XML offer package, which Octopia downloads from Odoo.")
+    octopia_public_url = fields.Char(
+        "Public Odoo URL", help="Address of this Odoo reachable from the Internet, from which Octopia downloads "
+                                "the XML offer packages. Empty: the web.base.url system parameter.")
+    octopia_offer_package_ids = fields.One2many(
+        "marketplace.octopia.offer.package", "channel_id", string="XML offer packages")
+    octopia_offer_package_count = fields.Integer(compute="_compute_octopia_offer_package_count")
     octopia_carrier_ids = fields.One2many("marketplace.octopia.carrier", "channel_id", string="Octopia carriers")
     octopia_carrier_count = fields.Integer(compute="_compute_octopia_carrier_count")
 
     def _compute_octopia_carrier_count(self):
         for channel in self:
             channel.octopia_carrier_count = len(channel.octopia_carrier_ids)
+
+    def _compute_octopia_offer_package_count(self):
+        counts = dict(self.env["marketplace.octopia.offer.package"]._read_group(
+            [("channel_id", "in", self.ids)], ["channel_id"], ["__count"]))
+        for channel in self:
+            channel.octopia_offer_package_count = counts.get(channel, 0)
 
     @api.onchange("channel_type")
     def _onchange_channel_type_octopia(self):
@@ -110,3 +126,8 @@ class MarketplaceChannel(models.Model):
     def action_octopia_open_carriers(self):
         self.ensure_one()
         return self._action_open("marketplace.octopia.carrier", [("channel_id", "=", self.id)], _("Octopia carriers"))
+
+    def action_octopia_open_offer_packages(self):
+        self.ensure_one()
+        return self._action_open("marketplace.octopia.offer.package", [("channel_id", "=", self.id)],
+                                 _("XML offer packages"))

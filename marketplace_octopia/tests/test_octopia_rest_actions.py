@@ -190,6 +190,7 @@ class TestOctopiaActions(OctopiaSimulatorCase):
 
     # -- offers ------------------------------------------------------------------------------
     def test_push_offers_through_offer_model(self):
+        self.channel.octopia_xml_offers = False  # JSON flow only; test_octopia_xml_offers covers the XML packages
         Offer = self.env["marketplace.offer"]
         good = Offer.create({"channel_id": self.channel.id, "product_id": self.products["MUG-CERAM-BLEU"].id,
                              "seller_sku": "MUG-CERAM-BLEU", "ean": sim.CATALOG[2]["ean"], "price": 9.99,

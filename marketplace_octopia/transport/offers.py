@@ -5,8 +5,10 @@ The JSON flow takes ``sellerExternalReference``, ``product.gtin``, ``condition``
 ``deliveryModes``. Price alignment, packaging unit/value, striked price and discount
 components have no JSON field in the public reference: they are attributes of the **XML**
 offer package (``Offer`` node of ``Content/Offers.xml``). :func:`xml_offer_attributes` keeps
-them ready under their XML names so an XML package builder (or a later JSON field) can use them.
+them under their XML names; :mod:`.offer_xml` writes them into the XML offer package.
 """
+import hashlib
+import json
 import re
 from itertools import islice
 
@@ -21,8 +23,10 @@ XML_ONLY_ATTRIBUTES = {
     "discount_end_date": "DiscountComponentEndDate",
     "discount_sales_reference_price": "DiscountComponentSalesReferencePrice",
     "discount_value": "DiscountComponentDiscountValue",
+    "discount_type": "DiscountComponentType",  # StrikedPrice | Flash | Sales
     "delivery_mode": "ShippingInformationDeliveryMode",
 }
+JSON_CARRIED_XML_ATTRIBUTES = ("ShippingInformationDeliveryMode",)  # deliveryModes in JSON
 DEFAULT_CONDITION = "New"
 
 
@@ -96,5 +100,19 @@ def offer_request(offer, *, package_type="Upsert", default_delivery_modes=()):
 
 def xml_offer_attributes(offer):
     """The extra attributes only the XML package carries, under their XML names."""
-    extra = offer.extra or {}
+    return xml_attributes(offer.extra or {})
+
+
+def xml_attributes(extra):
+    """:func:`xml_offer_attributes` of an ``extra`` dict."""
     return {xml: extra[key] for key, xml in XML_ONLY_ATTRIBUTES.items() if extra.get(key) not in (None, "")}
+
+
+def xml_only_fingerprint(extra):
+    """Stable digest of the attributes the JSON flow cannot send ("" when none is set): an offer
+    goes by XML package while it differs from the digest of its last integrated XML package.
+    The delivery mode is left out: the JSON flow sends it too."""
+    values = {k: v for k, v in xml_attributes(extra).items() if k not in JSON_CARRIED_XML_ATTRIBUTES}
+    if not values:
+        return ""
+    return hashlib.sha1(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()

@@ -31,6 +31,7 @@ from odoo.addons.marketplace_connector.transport import (
     register_transport,
 )
 
+from .offer_xml import OfferXmlPackageReport
 from .offers import chunked, offer_request
 
 _logger = logging.getLogger(__name__)
@@ -46,6 +47,16 @@ MAX_OFFERS_PER_PACKAGE = 50000
 # [INFERRED] ``sort`` syntax: the official example is ``sort=createdAt``, one client sends
 # ``asc:updatedAt``. Override with options["order_sort"]; empty disables the parameter.
 ORDER_SORT = "updatedAt"
+# XML offer packages (reference §3.3): POST the public URL of the ZIP, then read status and logs.
+XML_PACKAGES_PATH = "/offer-integration-packages"
+# [INFERRED] the V2 reference names no body field for the ZIP URL: a REST V1 integrator posts the
+# URL as a bare JSON string. options["offer_xml_url_field"] (e.g. "url") wraps it in an object.
+XML_PACKAGE_URL_FIELD = ""
+# [INFERRED] logs come in $page (from 1) of $limit entries, in the V1 ``OfferIntegrationPackageLog``
+# shape (camelCase): integrationState, numberOfErrors, totalLogsCount, offerLogPagedList
+# [{sellerProductId, offerIntegrationStatus, propertyList[{propertyCode, propertyError, logMessage}]}].
+XML_PACKAGE_PAGE_SIZE = 100
+XML_PACKAGE_FINAL_STATES = ("Integrated", "Rejected")
 DEFAULT_QUOTA_WAIT = 900.0  # when the quota message carries no delay
 QUOTA_DELAY_RE = re.compile(r"replenished in (?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})", re.I)
 
@@ -627,16 +638,24 @@ class OctopiaRestTransport(MarketplaceTransport):
         response = self._request("POST", "/offer-packages", operation="create offer package",
                                  json={"packageType": package_type},
                                  headers={"salesChannelId": self.option("sales_channel", DEFAULT_SALES_CHANNEL)})
+        return self._package_id(response, "create offer package")
+
+    @staticmethod
+    def _package_id(response, operation):
+        """Package id from the ``Content-Location`` (or ``Location``) header, else from the body
+        (``id``/``packageId``, or a bare id)."""
         location = response.headers.get("Content-Location") or response.headers.get("Location") or ""
         package_id = location.rstrip("/").rsplit("/", 1)[-1]
         if not package_id and response.content:
             try:
                 body = response.json()
-                package_id = str(body.get("id") or body.get("packageId") or "")
-            except (ValueError, AttributeError):
-                package_id = ""
+            except ValueError:
+                body = None
+            if isinstance(body, dict):
+                body = body.get("id") or body.get("packageId")
+            package_id = str(body) if isinstance(body, (str, int)) and not isinstance(body, bool) else ""
         if not package_id:
-            raise TemporaryError("create offer package: Octopia returned no package id (Content-Location)")
+            raise TemporaryError(f"{operation}: Octopia returned no package id (Content-Location)")
         return package_id
 
     def _finish_offer_package(self, package_id, skus):
@@ -686,11 +705,57 @@ class OctopiaRestTransport(MarketplaceTransport):
             for _i in range(count):
                 yield OfferResult(sku, "error", f"Octopia returned no result for this offer in package {package_id}")
 
+    @classmethod
+    def _offer_result(cls, sku, item):
+        return cls._offer_outcome(sku, item.get("integrationStatus") or "", [
+            (r.get("resultCode", ""), r.get("message", "")) for r in item.get("results") or () if isinstance(r, dict)])
+
     @staticmethod
-    def _offer_result(sku, item):
-        status = item.get("integrationStatus") or ""
-        messages = "; ".join(f"{r.get('resultCode', '')}: {r.get('message', '')}".strip(": ")
-                             for r in item.get("results") or () if isinstance(r, dict))
+    def _offer_outcome(sku, status, messages):
+        """:class:`OfferResult` of an integration status and its (code, message) pairs."""
+        text = "; ".join(f"{code}: {message}".strip(": ") for code, message in messages)
         if status == "Integrated":
-            return OfferResult(sku, "done", messages)
-        return OfferResult(sku, "error", f"{status or 'Rejected'}: {messages}" if messages else status or "Rejected")
+            return OfferResult(sku, "done", text)
+        return OfferResult(sku, "error", f"{status or 'Rejected'}: {text}" if text else status or "Rejected")
+
+    # -- XML offer packages ---------------------------------------------------------------
+    def submit_offer_xml_package(self, url):
+        """Ask Octopia to download and integrate the ZIP offer package at public ``url``
+        (``POST /offer-integration-packages``); returns the package id. Not retried: a second
+        call would integrate a second package."""
+        field_name = self.option("offer_xml_url_field", XML_PACKAGE_URL_FIELD)
+        response = self._request("POST", XML_PACKAGES_PATH, operation="submit XML offer package",
+                                 json={field_name: url} if field_name else url, retry=False)
+        return self._package_id(response, "submit XML offer package")
+
+    def read_offer_xml_package(self, package_id):
+        """Status and per-offer logs of an XML package (``GET /offer-integration-packages/{id}``,
+        every ``$page``) as an :class:`OfferXmlPackageReport`."""
+        path = f"{XML_PACKAGES_PATH}/{quote(str(package_id), safe='')}"
+        limit = XML_PACKAGE_PAGE_SIZE
+        results, state, errors = [], "", 0
+        for page in range(1, int(self.option("max_pages", 2000)) + 1):
+            body = self._json("GET", path, operation="read XML offer package",
+                              params={"$limit": limit, "$page": page})
+            if not isinstance(body, dict):
+                raise TemporaryError("read XML offer package: unexpected response from Octopia (no JSON object)")
+            state = body.get("integrationState") or body.get("packageIntegrationStatus") or ""
+            if isinstance(state, dict):
+                state = state.get("state") or state.get("status") or ""
+            errors = int(body.get("numberOfErrors") or 0)
+            logs = body.get("offerLogPagedList") or body.get("offerLogList") or []
+            results.extend(self._offer_log_result(log) for log in logs if isinstance(log, dict))
+            total = body.get("totalLogsCount")
+            if len(logs) < limit or (total is not None and len(results) >= int(total)):
+                break
+        return OfferXmlPackageReport(package_id=str(package_id), state=str(state),
+                                     finished=state in XML_PACKAGE_FINAL_STATES, results=results,
+                                     error_count=errors)
+
+    @classmethod
+    def _offer_log_result(cls, log):
+        properties = [p for p in log.get("propertyList") or () if isinstance(p, dict)]
+        return cls._offer_outcome(
+            str(log.get("sellerProductId") or ""), log.get("offerIntegrationStatus") or "",
+            [(p.get("propertyCode") or p.get("name") or "", p.get("logMessage") or p.get("propertyError") or "")
+             for p in properties])
