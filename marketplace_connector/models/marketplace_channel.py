@@ -50,6 +50,15 @@ def is_concurrent_update(exc):
             return True
         exc = exc.__cause__ or exc.__context__
     return False
+class PageList(list):
+    """A per-page accumulator passed in the context. Compared by identity: Odoo reuses an
+    environment whose context compares equal, and two empty lists of two pages are equal."""
+
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
+
 LOCK_NAMESPACE = 720431  # pg advisory lock class id for channel runs
 WEBHOOK_MAX_BYTES = 2 * 1024 * 1024  # largest webhook body read
 
@@ -460,22 +469,73 @@ class MarketplaceChannel(models.Model):
     def _import_order_page(self, transport, page, stats):
         """Import one page of raw payloads; return the newest 'updated at' it holds.
 
-        Each order is imported in its own savepoint; confirmations are batched at the end of the
-        page (one procurement run), falling back to one by one when the batch fails.
+        Each order is read and prepared in its own savepoint; the new sale orders of the page are
+        created together (:meth:`_create_pending_orders`) and confirmed together (one procurement
+        run), falling back to one by one when a batch fails.
         Hook: ``marketplace_queue_job`` overrides it to run the page as a queue job instead.
         """
-        batch = []
-        channel = self.with_context(**self._import_context(), marketplace_confirm_batch=batch)
+        batch, pending = PageList(), PageList()
+        channel = self.with_context(**self._import_context(), marketplace_confirm_batch=batch,
+                                    marketplace_create_batch=pending)
         channel._prefetch_page(transport, page)
         newest = None
         for payload in page:
+            if pending and channel._is_pending(transport, payload, pending):
+                channel._create_pending_orders(pending, stats)  # the same order twice in a page
             result, updated_at = channel._import_payload(transport, payload)
             stats[result] = stats.get(result, 0) + 1
             if updated_at and (newest is None or updated_at > newest):
                 newest = updated_at
+        channel._create_pending_orders(pending, stats)
         importer = channel.env["marketplace.order.importer"].with_context(marketplace_confirm_batch=None)
         importer._confirm_orders(importer.env["sale.order"].browse(batch))
         return newest
+
+    @staticmethod
+    def _is_pending(transport, payload, pending):
+        try:
+            external_id = transport.order_key(payload)[0]
+        except Exception:  # noqa: BLE001 - recorded as a failure by _import_payload
+            return False
+        return any(order.external_id == external_id for order, _vals in pending)
+
+    def _create_pending_orders(self, pending, stats):
+        """Create the queued new sale orders in one batch, then finish each in its own savepoint.
+
+        An order whose finishing step fails is removed and recorded as failed, as when orders
+        are created one by one; when the batch create itself fails, they are created one by one.
+        """
+        if not pending:
+            return
+        items = list(pending)
+        pending.clear()
+        importer = self.env["marketplace.order.importer"].with_context(marketplace_create_batch=None)
+        Sale = importer.env["sale.order"].with_company(self.company_id)
+        try:
+            with self.env.cr.savepoint():
+                sales = Sale.create([vals for _order, vals in items])
+        except Exception as exc:  # a bad order in the batch: one by one below
+            if is_concurrent_update(exc):
+                raise ConcurrentUpdate(str(exc)) from exc
+            sales = None
+        Failure = self.env["marketplace.import.failure"]
+        for index, (order, vals) in enumerate(items):
+            batch_sale = sales[index] if sales is not None else None
+            try:
+                with self.env.cr.savepoint():
+                    sale = batch_sale or Sale.create(vals)
+                    importer._finish_new_order(sale, order)
+            except Exception as exc:  # one bad order never blocks the others
+                if is_concurrent_update(exc):
+                    raise ConcurrentUpdate(str(exc)) from exc
+                if batch_sale:
+                    batch_sale.unlink()  # as if it had been created in the rolled back savepoint
+                _logger.info("Channel %s: order %s failed: %s", self.id, order.external_id, exc)
+                Failure._record(self, order.external_id, order.raw, self._redact(str(exc)))
+                stats["imported"] -= 1
+                stats["failed"] = stats.get("failed", 0) + 1
+                continue
+            Failure._resolve(self, order.external_id, sale)
 
     def _prefetch_page(self, transport, page):
         """One query for the page's already imported orders and open failures (run cache)."""
@@ -554,7 +614,8 @@ class MarketplaceChannel(models.Model):
             _logger.info("Channel %s: order %s failed: %s", self.id, external_id, exc)
             Failure._record(self, external_id, payload, self._redact(str(exc)))
             return "failed", self._parse_updated(updated_raw)
-        Failure._resolve(self, external_id, sale)
+        if sale is not None:  # None: created with the page's batch, which resolves it
+            Failure._resolve(self, external_id, sale)
         return ("imported" if changed else "skipped"), order.updated_at
 
     @staticmethod

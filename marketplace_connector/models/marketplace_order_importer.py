@@ -42,6 +42,23 @@ class MarketplaceOrderImporter(models.AbstractModel):
         return sale, True
 
     def _create_order(self, channel, order):
+        """Create the sale order of a new marketplace order.
+
+        When the page creates its new orders together (context ``marketplace_create_batch``, a
+        list), the values are queued there instead and None is returned: the channel creates the
+        queued orders in one batch and finishes each (:meth:`_finish_new_order`).
+        """
+        vals = self._prepare_new_order_vals(channel, order)
+        pending = self.env.context.get("marketplace_create_batch")
+        if pending is not None:
+            pending.append((order, vals))
+            return None
+        sale = self.env["sale.order"].with_company(channel.company_id).create(vals)
+        self._finish_new_order(sale, order)
+        return sale
+
+    def _prepare_new_order_vals(self, channel, order):
+        """Partner, addresses and the values of the sale order with its lines."""
         partner = self._find_partner(channel, order) or self._create_partner(channel, order)
         self._bind_partner(channel, order, partner)
         invoice_address, shipping_address = self._find_or_create_addresses(
@@ -56,11 +73,13 @@ class MarketplaceOrderImporter(models.AbstractModel):
         if order.shipping_amount:
             line_vals.append(self._prepare_shipping_line_vals(channel, order, fiscal_position))
         vals["order_line"] = [Command.create(values) for values in line_vals]
-        sale = self.env["sale.order"].with_company(channel.company_id).create(vals)
+        return vals
+
+    def _finish_new_order(self, sale, order):
+        """Steps after a new sale order exists: checks, marketplace status, hooks."""
         self._after_create(sale, order)
         self._apply_marketplace_status(sale, order, previous_status=None)
         self._after_import(sale, order)
-        return sale
 
     def _update_order(self, sale, order):
         previous = sale.marketplace_order_status
@@ -169,6 +188,7 @@ class MarketplaceOrderImporter(models.AbstractModel):
             "company_id": channel.company_id.id,
             "email": billing.email or order.shipping.email or False,
             "customer_rank": 1,
+            "marketplace_address_key": billing.fingerprint(),
         })
         if billing.vat:
             vals["marketplace_vat"] = billing.vat
@@ -222,10 +242,18 @@ class MarketplaceOrderImporter(models.AbstractModel):
         return country
 
     def _find_address(self, partner, address, address_type):
-        """The child contact of this type with the same normalized address, if any."""
+        """The customer itself for its own address, else the child contact of this type with the
+        same normalized address, if any."""
         fingerprint = address.fingerprint()
+        if self._is_own_address(partner, fingerprint):
+            return partner
         return partner.child_ids.filtered(
             lambda c: c.type == address_type and c.marketplace_address_key == fingerprint)[:1]
+
+    def _is_own_address(self, partner, fingerprint):
+        """A person created from an address serves as its own invoice and delivery contact for it
+        (no duplicate contact); a company's addresses are contacts of the people who ordered."""
+        return not partner.is_company and partner.marketplace_address_key == fingerprint
 
     def _prepare_child_address_vals(self, partner, address, address_type):
         vals = self._prepare_address_vals(address)

@@ -16,9 +16,9 @@ class TestImportPipeline(MarketplaceCase):
         self.assertTrue(changed)
         self.assertEqual(sale.state, "sale", "a TO_SHIP order is confirmed by the auto-confirm policy")
         self.assertEqual(sale.marketplace_order_ref, "ORD-1")
-        self.assertEqual(sale.partner_invoice_id.type, "invoice")
-        self.assertEqual(sale.partner_shipping_id.type, "delivery")
-        self.assertEqual(sale.partner_shipping_id.parent_id, sale.partner_id)
+        self.assertEqual(sale.partner_invoice_id, sale.partner_id, "a person's own address: no duplicate contact")
+        self.assertEqual(sale.partner_shipping_id, sale.partner_id)
+        self.assertFalse(sale.partner_id.child_ids)
         product_lines = sale.order_line.filtered("marketplace_line_id")
         self.assertEqual(product_lines.mapped("product_id"), self.product_a | self.product_b)
         self.assertEqual(sorted(product_lines.mapped("price_unit")), [12.5, 24.0])
@@ -87,6 +87,21 @@ class TestImportPipeline(MarketplaceCase):
         self.assertNotEqual(moved.partner_shipping_id, first.partner_shipping_id)
         self.assertEqual(moved.partner_shipping_id.parent_id, first.partner_id)
         self.assertEqual(first.partner_shipping_id.street, "12 rue de la Paix", "old address kept for old orders")
+
+    def test_other_addresses_become_child_contacts(self):
+        sale, _c = self.import_order(make_order("ORD-25", shipping=make_address(name="Luc Martin",
+                                                                                street="3 rue Neuve")))
+        self.assertEqual(sale.partner_invoice_id, sale.partner_id)
+        self.assertEqual(sale.partner_shipping_id.type, "delivery")
+        self.assertEqual(sale.partner_shipping_id.parent_id, sale.partner_id)
+        self.assertEqual(sale.partner_shipping_id.display_name, f"{sale.partner_id.name}, Luc Martin")
+        billing = make_address(company_name="Acme SARL", name="Hans Meier", email="hans.meier@acme.example")
+        b2b, _c = self.import_order(make_order("ORD-26", billing=billing, shipping=billing, is_business=True,
+                                               customer_external_id="CUST-B2B"))
+        self.assertTrue(b2b.partner_id.is_company)
+        self.assertEqual(b2b.partner_invoice_id.type, "invoice", "the person who ordered for the company")
+        self.assertEqual(b2b.partner_invoice_id.parent_id, b2b.partner_id)
+        self.assertEqual(b2b.partner_shipping_id.type, "delivery")
 
     def test_relay_point_becomes_delivery_contact(self):
         order = make_order("ORD-23", shipping=make_address(pickup_id="RELAY-42", pickup_name="Tabac du Centre"))

@@ -41,6 +41,8 @@ class SaleOrder(models.Model):
 
     # -- VAT ------------------------------------------------------------------------------
     def _marketplace_post_vat_note(self):
+        """Log the VAT regime and check of each order in its chatter (one batch, no notification)."""
+        bodies = {}
         for sale in self:
             check = sale.marketplace_vat_check_id
             state = sale.marketplace_vat_check_state
@@ -61,7 +63,9 @@ class SaleOrder(models.Model):
                 text += Markup("<br/>") + escape(sale.marketplace_vat_reason)
             if body:
                 text += Markup("<br/>") + escape(body)
-            sale.message_post(body=text)
+            bodies[sale.id] = text
+        if bodies:
+            self._message_log_batch(bodies=bodies)
 
     def _marketplace_ship_address(self):
         self.ensure_one()

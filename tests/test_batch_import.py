@@ -1,0 +1,110 @@
+"""The new orders of a page are created in one batch; a bad order still fails alone.
+
+PostgreSQL triggers make the failures real: a statement-level trigger counts the INSERT statements
+on sale_order (one per batch), a row trigger rejects one order.
+"""
+import copy
+
+from odoo.tests import tagged
+
+from odoo.addons.marketplace_octopia.tests.octopia_common import OctopiaSimulatorCase
+
+COUNT_INSERTS = """
+CREATE TABLE mkp_test_inserts (id serial);
+CREATE FUNCTION mkp_test_count_insert() RETURNS trigger AS $$
+BEGIN INSERT INTO mkp_test_inserts DEFAULT VALUES; RETURN NULL; END $$ LANGUAGE plpgsql;
+CREATE TRIGGER mkp_test_count_insert AFTER INSERT ON sale_order
+    FOR EACH STATEMENT EXECUTE FUNCTION mkp_test_count_insert();
+"""
+REJECT_ORDER = """
+CREATE FUNCTION mkp_test_reject() RETURNS trigger AS $$
+BEGIN
+    IF NEW.marketplace_order_ref = %s AND (TG_OP = 'INSERT' OR NEW.state = 'cancel') THEN
+        RAISE EXCEPTION 'rejected by the test trigger' USING ERRCODE = '23514';
+    END IF;
+    RETURN NEW;
+END $$ LANGUAGE plpgsql;
+"""
+
+
+@tagged("post_install", "-at_install", "marketplace")
+class TestBatchImport(OctopiaSimulatorCase):
+    def setUp(self):
+        super().setUp()
+        self.env.cr.execute(COUNT_INSERTS)
+
+    def insert_statements(self):
+        self.env.cr.execute("SELECT count(*) FROM mkp_test_inserts")
+        return self.env.cr.fetchone()[0]
+
+    def reject(self, order, when):
+        self.env.cr.execute(REJECT_ORDER, (order["orderId"],))
+        self.env.cr.execute(f"CREATE TRIGGER mkp_test_reject BEFORE {when} ON sale_order "
+                            "FOR EACH ROW EXECUTE FUNCTION mkp_test_reject()")
+
+    def failures(self):
+        return self.env["marketplace.import.failure"].search([("channel_id", "=", self.channel.id)])
+
+    def test_new_orders_of_a_page_are_created_in_one_statement(self):
+        orders = self.add_orders(6, seed=31, statuses=["InPreparation"])
+        self.run_cron()
+        self.assertEqual(len(self.channel_orders()), 6)
+        self.assertEqual(self.insert_statements(), 1, "one INSERT for the whole page")
+        self.assertEqual(set(self.channel_orders().mapped("state")), {"sale"})
+        self.assertFalse(self.failures())
+        self.assertEqual(self.sale_of(orders[2]).marketplace_order_ref, orders[2]["orderId"])
+
+    def test_order_rejected_by_the_database_fails_alone(self):
+        orders = self.add_orders(5, seed=32, statuses=["InPreparation"])
+        self.reject(orders[2], "INSERT")
+        self.run_cron()
+        self.assertEqual(len(self.channel_orders()), 4, "the other orders are imported")
+        self.assertFalse(self.sale_of(orders[2]))
+        self.assertEqual(self.failures().mapped("external_id"), [orders[2]["orderId"]])
+        self.assertIn("rejected by the test trigger", self.failures().reason)
+        self.assertEqual(self.insert_statements(), 4, "the batch failed: one INSERT per good order")
+        self.env.cr.execute("DROP TRIGGER mkp_test_reject ON sale_order")
+        self.failures().action_retry()
+        self.assertEqual(len(self.channel_orders()), 5, "Retry imports it, once")
+        self.assertEqual(self.failures().state, "done")
+
+    def test_order_failing_after_creation_is_removed_and_fails_alone(self):
+        orders = self.add_orders(4, seed=33, statuses=["InPreparation", "Cancelled"])
+        cancelled = next(o for o in orders if o["status"] == "Cancelled")
+        self.reject(cancelled, "UPDATE")
+        self.run_cron()
+        self.assertFalse(self.sale_of(cancelled), "the half-imported order is removed")
+        self.assertEqual(len(self.channel_orders()), 3)
+        self.assertEqual(self.failures().mapped("external_id"), [cancelled["orderId"]])
+        self.assertEqual(self.insert_statements(), 1, "the batch itself succeeded")
+        self.env.cr.execute("DROP TRIGGER mkp_test_reject ON sale_order")
+        self.failures().action_retry()
+        self.assertEqual(self.sale_of(cancelled).state, "cancel")
+        self.assertEqual(len(self.channel_orders()), 4)
+
+    def test_same_order_twice_in_a_page_makes_one_sale_order(self):
+        orders = self.add_orders(2, seed=34, statuses=["WaitingAcceptance"])
+        transport = self.channel._get_transport()
+        later = copy.deepcopy(orders[0])
+        later.update(status="InPreparation", updatedAt=orders[1]["updatedAt"])
+        stats = {}
+        self.channel._import_order_page(transport, [orders[0], orders[1], later], stats)
+        sale = self.sale_of(orders[0])
+        self.assertEqual(len(sale), 1, "the second version updates the order created by the batch")
+        self.assertEqual(sale.marketplace_status, "InPreparation")
+        self.assertEqual(sale.state, "sale")
+        self.assertEqual(stats.get("imported"), 3)
+        self.assertEqual(len(self.channel_orders()), 2)
+
+    def test_page_after_a_page_without_confirmation_is_confirmed(self):
+        # Odoo reuses an environment whose context compares equal: the per-page lists in the
+        # context must not be mistaken for the (empty) lists of the previous page.
+        self.channel.write({"page_size": 3, "auto_accept": False})
+        orders = self.add_orders(6, seed=35, statuses=["WaitingAcceptance"] * 3 + ["InPreparation"] * 3)
+        self.run_cron()
+        self.assertEqual(len(self.channel_orders()), 6, "both pages imported")
+        for order in orders[:3]:
+            self.assertEqual(self.sale_of(order).state, "draft", "waiting for acceptance: a quotation")
+        for order in orders[3:]:
+            self.assertEqual(self.sale_of(order).state, "sale", "the second page's orders are confirmed")
+        self.assertEqual(self.insert_statements(), 2, "one INSERT per page")
