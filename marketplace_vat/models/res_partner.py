@@ -5,7 +5,7 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     marketplace_vat_check_id = fields.Many2one("marketplace.vat.check", "Last VIES check", copy=False, readonly=True)
-    marketplace_vies_state = fields.Selection("VIES state", related="marketplace_vat_check_id.state")
+    marketplace_vies_state = fields.Selection(related="marketplace_vat_check_id.state", string="VIES state")
     marketplace_vies_date = fields.Datetime("VIES checked on", related="marketplace_vat_check_id.check_date")
     marketplace_vies_consultation = fields.Char(
         "VIES consultation number", related="marketplace_vat_check_id.consultation_number")
