@@ -46,7 +46,7 @@ class MarketplaceOrderImporter(models.AbstractModel):
         position = company._marketplace_fiscal_position_for(decision.regime.value, decision.tax_country)
         vals.update({
             "marketplace_vat_regime": decision.regime.value,
-            "marketplace_vat_reason": decision.reason,
+            "marketplace_vat_reason": self.env["sale.order"]._marketplace_regime_reason(decision),
             "fiscal_position_id": position.id,
         })
         return vals

@@ -20,13 +20,6 @@ ZERO_TAX_NAMES = {
     "export": "0% Export (marketplace)",
     "deemed_supplier": "0% Platform-collected VAT (marketplace)",
 }
-FP_NAMES = {
-    "domestic": "Marketplace: domestic",
-    "intra_eu_b2b": "Marketplace: intra-EU B2B (reverse charge)",
-    "eu_b2c_home": "Marketplace: EU B2C below threshold (home VAT)",
-    "export": "Marketplace: export / overseas departments",
-    "deemed_supplier": "Marketplace: platform deemed supplier",
-}
 OSS_BASE_TAG = "E3"  # French VAT return box of distance sales taxable in another member state
 
 
@@ -106,17 +99,33 @@ class ResCompany(models.Model):
             ("company_id", "=", self.id), ("marketplace_vat_regime", "=", regime),
             ("marketplace_country_id", "=", country.id if country else False)], limit=1)
         if not position:
-            name = _("Marketplace: OSS B2C %s", country.name) if country else FP_NAMES[regime]
-            position = Position.create({
-                "name": name, "company_id": self.id, "auto_apply": False, "sequence": 90,
+            position = Position.with_context(lang="en_US").create({
+                "name": self.with_context(lang="en_US")._marketplace_fiscal_position_name(regime, country),
+                "company_id": self.id, "auto_apply": False, "sequence": 90,
                 "marketplace_vat_regime": regime, "marketplace_country_id": country.id if country else False,
             })
+            for lang, _name in self.env["res.lang"].get_installed():
+                if lang != "en_US":
+                    position.with_context(lang=lang).name = self.with_context(
+                        lang=lang)._marketplace_fiscal_position_name(regime, country)
         mapped = position.tax_ids.tax_src_id
         new_lines = [Command.create({"tax_src_id": src.id, "tax_dest_id": dest.id})
                      for src, dest in (mapping or {}).items() if src not in mapped]
         if new_lines:
             position.tax_ids = new_lines
         return position
+
+    def _marketplace_fiscal_position_name(self, regime, country=None):
+        """Name of a regime's fiscal position in the environment's language."""
+        if country:
+            return _("Marketplace: OSS B2C %s", country.with_env(self.env).name)
+        return {
+            "domestic": _("Marketplace: domestic"),
+            "intra_eu_b2b": _("Marketplace: intra-EU B2B (reverse charge)"),
+            "eu_b2c_home": _("Marketplace: EU B2C below threshold (home VAT)"),
+            "export": _("Marketplace: export / overseas departments"),
+            "deemed_supplier": _("Marketplace: platform deemed supplier"),
+        }[regime]
 
     def _marketplace_zero_tax(self, regime):
         """The 0% sale tax of an exempt regime: the chart's one when it exists, else ours."""

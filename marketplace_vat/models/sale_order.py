@@ -80,15 +80,51 @@ class SaleOrder(models.Model):
             self.marketplace_is_business, self.marketplace_consignment_value,
             buyer_vat_country=(self.marketplace_buyer_vat or "")[:2])
 
+    @api.model
+    def _marketplace_regime_reason(self, decision):
+        """Why the regime applies, in the user's language (``vat/regime.py`` REASONS)."""
+        args = dict(decision.reason_args)
+        why = args.get("why")
+        if why == "pending":
+            args["why"] = _("VAT number check pending, taxed as a consumer meanwhile")
+        elif why == "invalid":
+            args["why"] = _("VAT number not valid, taxed as a consumer")
+        elif why == "home_vat_number":
+            args["why"] = _("buyer identified for VAT in %(home)s, not in another member state", **args)
+        elif why:
+            args["why"] = _("consumer")
+        code = decision.reason_code
+        if code == "export_dom":
+            return _("Ship-to %(dest)s is a French overseas department, outside the EU VAT territory: export.", **args)
+        if code == "export":
+            return _("Ship-to %(dest)s is outside the EU VAT territory: exempt export.", **args)
+        if code == "deemed_supplier":
+            return _("Imported consignment of %(value)s EUR (at most %(limit)s) sold through a deemed-supplier "
+                     "platform: the platform collects the VAT.", **args)
+        if code == "domestic":
+            return _("Ship-to %(dest)s: domestic supply.", **args)
+        if code == "intra_eu_b2b":
+            return _("Business buyer with a VIES-valid VAT number, goods leave %(home)s for %(dest)s: exempt "
+                     "intra-Community supply, reverse charge.", **args)
+        if code == "eu_b2c_oss":
+            return _("Distance sale to %(dest)s (%(why)s) above the EU threshold: destination VAT through OSS.",
+                     **args)
+        if code == "eu_b2c_home":
+            return _("Distance sale to %(dest)s (%(why)s) within the EU threshold: %(home)s VAT.", **args)
+        return decision.reason
+
     def _marketplace_apply_regime(self, decision):
         """Set the regime and its fiscal position; taxes are recomputed while nothing is invoiced."""
         self.ensure_one()
         position = self.company_id._marketplace_fiscal_position_for(decision.regime.value, decision.tax_country)
         posted = self.invoice_ids.filtered(lambda m: m.state == "posted")
-        vals = {"marketplace_vat_regime": decision.regime.value, "marketplace_vat_reason": decision.reason}
+        vals = {"marketplace_vat_regime": decision.regime.value,
+                "marketplace_vat_reason": self._marketplace_regime_reason(decision)}
         if posted:
+            label = dict(self._fields["marketplace_vat_regime"]._description_selection(self.env)).get(
+                decision.regime.value, decision.regime.value)
             self.message_post(body=_("The VAT regime would now be %s, but the order is already invoiced: "
-                                     "issue a credit note and a new invoice if needed.", decision.regime.value))
+                                     "issue a credit note and a new invoice if needed.", label))
             return False
         vals["fiscal_position_id"] = position.id
         self.write(vals)

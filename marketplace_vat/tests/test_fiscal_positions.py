@@ -1,6 +1,7 @@
 from odoo.tests import tagged
 
 from ..vat.rates import EU_MEMBER_STATES, standard_rate
+from ..vat.regime import B2C_WHY, REASONS, Regime, RegimeDecision, RegimeInput, VatStatus, decide_regime
 from .common import VatCase
 
 
@@ -75,3 +76,39 @@ class TestFiscalPositions(VatCase):
         position = self.company._marketplace_fiscal_position_for("eu_b2c_oss", "IT")
         self.assertEqual(position.marketplace_country_id.code, "IT")
         self.assertEqual(position.map_tax(self.tva_20).amount, 22.0)
+
+
+@tagged("post_install", "-at_install", "marketplace")
+class TestVatTexts(VatCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"].search([("name", "=", "marketplace_vat")])._update_translations(["fr_FR"])
+
+    def test_every_regime_reason_is_translated(self):
+        Sale = self.env["sale.order"].with_context(lang="fr_FR")
+        for code in REASONS:
+            for why in (B2C_WHY if code.startswith("eu_b2c") else [None]):
+                args = {"dest": "DE", "home": "FR", "value": "99.00", "limit": "150"}
+                if why:
+                    args["why"] = why
+                decision = RegimeDecision(Regime.DOMESTIC, "FR", "DE", code, args)
+                french = Sale._marketplace_regime_reason(decision)
+                self.assertNotEqual(french, decision.reason, f"{code}/{why}: no French text")
+                if why:
+                    english_why = B2C_WHY[why].format(**args)
+                    self.assertNotIn(english_why, french, f"{code}/{why}: English part left")
+        decision = decide_regime(RegimeInput(company_country="FR", ship_country="DE", vat_status=VatStatus.PENDING,
+                                             is_business=True))
+        self.assertIn("en attente", Sale._marketplace_regime_reason(decision))
+
+    def test_fiscal_positions_are_named_in_each_language(self):
+        self.company._marketplace_vat_setup()
+        Position = self.env["account.fiscal.position"]
+        domain = [("company_id", "=", self.company.id), ("marketplace_vat_regime", "=", "export")]
+        Position.search(domain).unlink()
+        self.company._marketplace_vat_setup()
+        position = Position.search(domain)
+        self.assertEqual(position.with_context(lang="en_US").name, "Marketplace: export / overseas departments")
+        self.assertEqual(position.with_context(lang="fr_FR").name, "Marketplace : export / DOM")

@@ -11,7 +11,7 @@ fiscal position.
 """
 import enum
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .rates import EU_MEMBER_STATES, iso_country, standard_rate
 
@@ -65,12 +65,42 @@ class RegimeInput:
     buyer_vat_country: str = ""  # prefix of the buyer's VAT number (EL, DE...), when there is one
 
 
+# Why a regime applies: code -> English text; the Odoo layer translates each code.
+REASONS = {
+    "export_dom": "Ship-to {dest} is a French overseas department, outside the EU VAT territory: export.",
+    "export": "Ship-to {dest} is outside the EU VAT territory: exempt export.",
+    "deemed_supplier": "Imported consignment of {value} EUR (at most {limit}) sold through a deemed-supplier "
+                       "platform: the platform collects the VAT.",
+    "domestic": "Ship-to {dest}: domestic supply.",
+    "intra_eu_b2b": "Business buyer with a VIES-valid VAT number, goods leave {home} for {dest}: exempt "
+                    "intra-Community supply, reverse charge.",
+    "eu_b2c_oss": "Distance sale to {dest} ({why}) above the EU threshold: destination VAT through OSS.",
+    "eu_b2c_home": "Distance sale to {dest} ({why}) within the EU threshold: {home} VAT.",
+}
+# Why a business buyer is taxed as a consumer: code -> English text.
+B2C_WHY = {
+    "consumer": "consumer",
+    "pending": "VAT number check pending, taxed as a consumer meanwhile",
+    "invalid": "VAT number not valid, taxed as a consumer",
+    "home_vat_number": "buyer identified for VAT in {home}, not in another member state",
+}
+
+
 @dataclass(frozen=True)
 class RegimeDecision:
     regime: Regime
     tax_country: str  # whose VAT rates apply ("" when exempt)
     destination: str  # ship-to territory after normalisation (RE for a 974xx FR address...)
-    reason: str
+    reason_code: str  # key of REASONS
+    reason_args: dict = field(default_factory=dict, hash=False, compare=False)  # dest, home, value, limit, why
+
+    @property
+    def reason(self):
+        """The reason in English (the Odoo layer renders a translated one from the code)."""
+        args = dict(self.reason_args)
+        if "why" in args:
+            args["why"] = B2C_WHY[args["why"]].format(**args)
+        return REASONS[self.reason_code].format(**args)
 
     @property
     def is_exempt(self):
@@ -109,46 +139,33 @@ def decide_regime(data: RegimeInput) -> RegimeDecision:
     home_territory = SAME_VAT_TERRITORY.get(home, home)
 
     if not is_eu_vat_territory(dest):
-        if dest in FRENCH_OVERSEAS_DEPARTMENTS:
-            reason = f"Ship-to {dest} is a French overseas department, outside the EU VAT territory: export."
-        else:
-            reason = f"Ship-to {dest} is outside the EU VAT territory: exempt export."
-        return RegimeDecision(Regime.EXPORT, "", dest, reason)
+        code = "export_dom" if dest in FRENCH_OVERSEAS_DEPARTMENTS else "export"
+        return RegimeDecision(Regime.EXPORT, "", dest, code, {"dest": dest})
 
     if (data.deemed_supplier_channel and not data.is_business and data.consignment_value is not None
             and data.consignment_value <= DEEMED_SUPPLIER_MAX_VALUE):
-        return RegimeDecision(
-            Regime.DEEMED_SUPPLIER, "", dest,
-            f"Imported consignment of {data.consignment_value:.2f} EUR (at most "
-            f"{DEEMED_SUPPLIER_MAX_VALUE:.0f}) sold through a deemed-supplier platform: "
-            "the platform collects the VAT.")
+        return RegimeDecision(Regime.DEEMED_SUPPLIER, "", dest, "deemed_supplier", {
+            "value": f"{data.consignment_value:.2f}", "limit": f"{DEEMED_SUPPLIER_MAX_VALUE:.0f}"})
 
     if dest == home_territory:
-        return RegimeDecision(Regime.DOMESTIC, home_territory, dest, f"Ship-to {dest}: domestic supply.")
+        return RegimeDecision(Regime.DOMESTIC, home_territory, dest, "domestic", {"dest": dest})
 
     buyer_country = SAME_VAT_TERRITORY.get(iso_country(data.buyer_vat_country), iso_country(data.buyer_vat_country))
     if data.is_business and data.vat_status == VatStatus.VALID and buyer_country == home_territory:
-        return _b2c(data, home_territory, dest,
-                    f"buyer identified for VAT in {home_territory}, not in another member state")
+        return _b2c(data, home_territory, dest, "home_vat_number")
     if data.is_business and data.vat_status == VatStatus.VALID:
-        return RegimeDecision(
-            Regime.INTRA_EU_B2B, "", dest,
-            f"Business buyer with a VIES-valid VAT number, goods leave {home_territory} for {dest}: "
-            "exempt intra-Community supply, reverse charge.")
+        return RegimeDecision(Regime.INTRA_EU_B2B, "", dest, "intra_eu_b2b", {"dest": dest, "home": home_territory})
 
     why = {
-        VatStatus.PENDING: "VAT number check pending, taxed as a consumer meanwhile",
-        VatStatus.INVALID: "VAT number not valid, taxed as a consumer",
+        VatStatus.PENDING: "pending",
+        VatStatus.INVALID: "invalid",
     }.get(data.vat_status if data.is_business else VatStatus.NONE, "consumer")
     return _b2c(data, home_territory, dest, why)
 
 
 def _b2c(data, home_territory, dest, why):
-    """Distance sale to a consumer (or a buyer treated as one)."""
+    """Distance sale to a consumer (or a buyer treated as one); ``why`` is a key of B2C_WHY."""
+    args = {"dest": dest, "home": home_territory, "why": why}
     if data.above_oss_threshold:
-        return RegimeDecision(
-            Regime.EU_B2C_OSS, dest, dest,
-            f"Distance sale to {dest} ({why}) above the EU threshold: destination VAT through OSS.")
-    return RegimeDecision(
-        Regime.EU_B2C_HOME, home_territory, dest,
-        f"Distance sale to {dest} ({why}) within the EU threshold: {home_territory} VAT.")
+        return RegimeDecision(Regime.EU_B2C_OSS, dest, dest, "eu_b2c_oss", args)
+    return RegimeDecision(Regime.EU_B2C_HOME, home_territory, dest, "eu_b2c_home", args)
