@@ -60,6 +60,9 @@ PYSHELL
       odoo -d "$name.partial" -i "$BASE_MODULES" "${demo_flag[@]}" --stop-after-init --no-http >&2
       psql -d postgres -qc "alter database \"$name.partial\" rename to \"$name\""
     fi
+    # the template's attachments (images, reports) live in the filestore folder named after it
+    local files="$ROOT/.local/filestore/filestore"
+    if [ -d "$files/$name.partial" ] && [ ! -d "$files/$name" ]; then mv "$files/$name.partial" "$files/$name"; fi
   ) 9>"$ROOT/.local/template.lock"
   echo "$name"
 }
