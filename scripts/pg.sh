@@ -37,6 +37,19 @@ as_owner() {
   fi
 }
 
+# As root, the 'postgres' user must be able to reach the cluster folder: let it traverse (x only)
+# the folders above it that it cannot (a checkout in a private temporary folder, for instance).
+grant_traversal() {
+  local dir="$base"
+  while [ "$dir" != "/" ]; do
+    dir="$(dirname "$dir")"
+    if ! runuser -u postgres -- test -x "$dir"; then
+      echo "Letting the postgres user traverse $dir (chmod o+x) for the private cluster." >&2
+      chmod o+x "$dir"
+    fi
+  done
+}
+
 free_port() {
   python3 - <<'PY'
 import socket
@@ -56,7 +69,10 @@ running() { [ -f "$data/postmaster.pid" ] && as_owner "$bindir/pg_ctl" -D "$data
 case "${1:-start}" in
   start)
     mkdir -p "$base"
-    if [ "$(id -u)" = 0 ]; then chown postgres "$base"; chmod 755 "$root/.local" "$base"; fi
+    if [ "$(id -u)" = 0 ]; then
+      id postgres >/dev/null 2>&1 || useradd --system --home-dir "$base" postgres
+      chown postgres "$base"; chmod 755 "$root/.local" "$base"; grant_traversal
+    fi
     if [ ! -f "$data/PG_VERSION" ]; then
       as_owner "$bindir/initdb" -D "$data" -U odoo --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
     fi
