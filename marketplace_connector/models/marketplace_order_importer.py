@@ -72,6 +72,9 @@ class MarketplaceOrderImporter(models.AbstractModel):
             line_vals.extend(self._prepare_line_vals(channel, order, fiscal_position, line, product))
         if order.shipping_amount:
             line_vals.append(self._prepare_shipping_line_vals(channel, order, fiscal_position))
+        if not self._analytic_models_exist(channel):  # discount and shipping lines too
+            for values in line_vals:
+                values.setdefault("analytic_distribution", False)
         vals["order_line"] = [Command.create(values) for values in line_vals]
         return vals
 

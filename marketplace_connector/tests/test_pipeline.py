@@ -103,6 +103,18 @@ class TestImportPipeline(MarketplaceCase):
         self.assertEqual(b2b.partner_invoice_id.parent_id, b2b.partner_id)
         self.assertEqual(b2b.partner_shipping_id.type, "delivery")
 
+    def test_analytic_distribution_models_apply_to_every_line(self):
+        plain, _c = self.import_order(make_order("ORD-27", shipping_amount=4.99))
+        self.assertFalse(any(plain.order_line.mapped("analytic_distribution")), "no model: no distribution")
+        plan = self.env["account.analytic.plan"].create({"name": "Channels"})
+        account = self.env["account.analytic.account"].create({"name": "Marketplace", "plan_id": plan.id})
+        self.env["account.analytic.distribution.model"].create({
+            "analytic_distribution": {str(account.id): 100}, "company_id": self.env.company.id})
+        sale, _c = self.import_order(make_order("ORD-28", shipping_amount=4.99))
+        self.assertEqual(len(sale.order_line), 2)
+        for line in sale.order_line:
+            self.assertEqual(line.analytic_distribution, {str(account.id): 100}, line.name)
+
     def test_relay_point_becomes_delivery_contact(self):
         order = make_order("ORD-23", shipping=make_address(pickup_id="RELAY-42", pickup_name="Tabac du Centre"))
         sale, _c = self.import_order(order)
