@@ -573,7 +573,7 @@ class MarketplaceChannel(models.Model):
             self.import_cursor = newest
 
     def _record_run_error(self, exc, pause_seconds=None, activity=False):
-        message = self._redact(str(exc))
+        message = self._error_text(exc)
         vals = {"last_error": message}
         if pause_seconds:
             vals["paused_until"] = fields.Datetime.now() + timedelta(seconds=pause_seconds)
@@ -581,6 +581,20 @@ class MarketplaceChannel(models.Model):
         _logger.warning("Marketplace channel %s: %s", self.id, message)
         if activity:
             self._schedule_error_activity(_("Marketplace sync failed"), message)
+
+    def _error_text(self, exc):
+        """A run's error for people: what it means (in their language), then what the transport saw."""
+        if isinstance(exc, QuotaExhaustedError):
+            lead = _("Call quota exhausted: the channel waits until it is replenished.")
+        elif isinstance(exc, RateLimitedError):
+            lead = _("Too many requests: the channel waits before calling again.")
+        elif isinstance(exc, TemporaryError):
+            lead = _("The marketplace did not answer in time: the next run tries again.")
+        elif isinstance(exc, AuthenticationError):
+            lead = _("The marketplace refused the credentials: check them on the channel, then test the connection.")
+        else:
+            lead = _("The marketplace refused the request.")
+        return f"{lead} {self._redact(str(exc))}"
 
     def _schedule_error_activity(self, summary, note, record=None):
         record = record or self
