@@ -3,6 +3,7 @@ from marketplace_simulator import octopia as sim
 
 from odoo.tests import tagged
 
+from odoo.addons.marketplace_connector.tests.common import load_french
 from odoo.addons.marketplace_octopia.tests.octopia_common import OctopiaSimulatorCase
 
 from reliability_common import closed_port
@@ -13,8 +14,7 @@ class TestRunErrorTexts(OctopiaSimulatorCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("fr_FR")
-        cls.env["ir.module.module"].search([("name", "=", "marketplace_connector")])._update_translations(["fr_FR"])
+        load_french(cls.env, "marketplace_connector")
 
     def failed_run(self, lang):
         self.channel.base_url = f"http://127.0.0.1:{closed_port()}{sim.API_PREFIX}"

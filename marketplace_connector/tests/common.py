@@ -175,3 +175,9 @@ class SimulatorChannelCase(SimulatorChannelMixin, MarketplaceCase):
             self.app.clear_faults()
             self.simulator_state.clear()
             self.simulator_state.update(self.simulator.new_state())
+
+
+def load_french(env, *modules):
+    """Activate French and load the French terms of ``modules`` (tests of translated texts)."""
+    env["res.lang"]._activate_lang("fr_FR")
+    env["ir.module.module"].search([("name", "in", modules)])._update_translations(["fr_FR"])

@@ -1,5 +1,7 @@
 from odoo.tests import tagged
 
+from odoo.addons.marketplace_connector.tests.common import load_french
+
 from ..vat.rates import EU_MEMBER_STATES, standard_rate
 from ..vat.regime import B2C_WHY, REASONS, Regime, RegimeDecision, RegimeInput, VatStatus, decide_regime
 from .common import VatCase
@@ -83,8 +85,7 @@ class TestVatTexts(VatCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("fr_FR")
-        cls.env["ir.module.module"].search([("name", "=", "marketplace_vat")])._update_translations(["fr_FR"])
+        load_french(cls.env, "marketplace_vat")
 
     def test_every_regime_reason_is_translated(self):
         Sale = self.env["sale.order"].with_context(lang="fr_FR")
