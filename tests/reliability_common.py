@@ -16,10 +16,11 @@ from pathlib import Path
 
 import requests
 
-from marketplace_simulator import SimulatorApp, SimulatorServer
 from marketplace_simulator import octopia as sim
 
 from odoo.tests import common
+
+from odoo.addons.marketplace_connector.tests.common import serve_simulator
 
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES_PATH = ROOT / ".local" / "reliability-figures.json"  # written by each run, git-ignored
@@ -94,10 +95,7 @@ class OctopiaSimulatorCase(common.TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.app = SimulatorApp()
-        cls.state = sim.register(cls.app)
-        cls.server = SimulatorServer(cls.app).start()
-        cls.addClassCleanup(cls.server.stop)
+        cls.app, cls.state, cls.server = serve_simulator(cls.addClassCleanup, sim)
         cls.env = cls.env(context=dict(cls.env.context, marketplace_sleep=no_sleep, tracking_disable=True))
         cls.channel = cls.env["marketplace.channel"].create(cls._channel_vals())
         Product = cls.env["product.product"]

@@ -18,12 +18,13 @@ import threading
 import time
 from pathlib import Path
 
-from marketplace_simulator import SimulatorApp, SimulatorServer
 from marketplace_simulator import octopia as sim
 
 import odoo
 from odoo import api
 from odoo.tests import common, tagged
+
+from odoo.addons.marketplace_connector.tests.common import serve_simulator
 
 from reliability_common import exactly_once_figures, no_sleep, odoo_config_path, record_figures, wait_for
 
@@ -39,10 +40,7 @@ class TestWorkers(common.TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.app = SimulatorApp()
-        cls.state = sim.register(cls.app)
-        cls.server = SimulatorServer(cls.app).start()
-        cls.addClassCleanup(cls.server.stop)
+        cls.app, cls.state, cls.server = serve_simulator(cls.addClassCleanup, sim)
 
     def setUp(self):
         super().setUp()

@@ -9,6 +9,20 @@ from ..transport import NormalizedAddress, NormalizedLine, NormalizedOrder, Orde
 BASE_TIME = datetime(2026, 11, 2, 10, 0, tzinfo=timezone.utc)
 
 
+def serve_simulator(add_cleanup, simulator, **options):
+    """Serve a ``marketplace_simulator`` module on 127.0.0.1 until ``add_cleanup`` runs its cleanups.
+
+    :return: (app, what ``simulator.register`` returns, server)
+    """
+    from marketplace_simulator import SimulatorApp, SimulatorServer  # tests/ is on sys.path in tests only
+
+    app = SimulatorApp()
+    registered = simulator.register(app, **options)
+    server = SimulatorServer(app).start()
+    add_cleanup(server.stop)
+    return app, registered, server
+
+
 def make_address(**values):
     address = {"name": "Jeanne Martin", "street": "12 rue de la Paix", "zip": "75002", "city": "Paris",
                "country_code": "FR", "email": "jeanne.martin@example.com", "phone": "+33 1 23 45 67 89"}
@@ -99,12 +113,7 @@ class SimulatorChannelMixin:
 
         :return: what the simulator's ``register`` returns
         """
-        from marketplace_simulator import SimulatorApp, SimulatorServer  # tests/ is on sys.path in tests only
-
-        cls.app = SimulatorApp()
-        registered = cls.simulator.register(cls.app, **options)
-        cls.server = SimulatorServer(cls.app).start()
-        cls.addClassCleanup(cls.server.stop)
+        cls.app, registered, cls.server = serve_simulator(cls.addClassCleanup, cls.simulator, **options)
         return registered
 
     @classmethod

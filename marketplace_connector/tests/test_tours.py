@@ -7,13 +7,12 @@ spawns Odoo's own threaded HTTP server on a free port of 127.0.0.1, once per tes
 """
 import json
 
-from marketplace_simulator import SimulatorApp, SimulatorServer
 from marketplace_simulator import octopia as octopia_sim
 
 import odoo
 from odoo.tests.common import HttpCase, new_test_user, tagged
 
-from .common import make_address, make_order
+from .common import make_address, make_order, serve_simulator
 
 
 def ensure_http_server():
@@ -36,10 +35,7 @@ class MarketplaceTourCase(HttpCase):
         types = dict(cls.env["marketplace.channel"]._fields["channel_type"]._description_selection(cls.env))
         if "octopia" not in types:
             raise cls.skipTest(cls, "marketplace_octopia is not installed: the tours drive an Octopia channel")
-        cls.sim_app = SimulatorApp()
-        cls.sim = octopia_sim.register(cls.sim_app)
-        cls.sim_server = SimulatorServer(cls.sim_app).start()
-        cls.addClassCleanup(cls.sim_server.stop)
+        cls.sim_app, cls.sim, cls.sim_server = serve_simulator(cls.addClassCleanup, octopia_sim)
         cls.simulator_url = cls.sim_server.url + octopia_sim.API_PREFIX
 
     def setUp(self):
@@ -120,10 +116,7 @@ class TestMarketplaceTours(MarketplaceTourCase):
             self.skipTest("marketplace_vat does not show marketplace_legal_mention on the invoice form yet")
         from marketplace_simulator import vies as vies_sim
 
-        vies_app = SimulatorApp()
-        vies_sim.register(vies_app)
-        vies_server = SimulatorServer(vies_app).start()
-        self.addCleanup(vies_server.stop)
+        _app, _state, vies_server = serve_simulator(self.addCleanup, vies_sim)
         self.env.company.write({"vat": "FR40303265045",
                                 "marketplace_vies_wsdl_url": f"{vies_server.url}/checkVatService.wsdl",
                                 "marketplace_vies_timeout": 5})

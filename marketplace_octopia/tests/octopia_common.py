@@ -4,7 +4,8 @@ from datetime import datetime, timedelta, timezone
 from odoo import fields
 from odoo.tests.common import TransactionCase
 
-from marketplace_simulator import SimulatorApp, SimulatorServer
+from odoo.addons.marketplace_connector.tests.common import serve_simulator
+
 from marketplace_simulator import octopia as sim
 
 
@@ -14,10 +15,7 @@ class OctopiaSimulatorCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.app = SimulatorApp()
-        cls.sim = sim.register(cls.app)
-        cls.server = SimulatorServer(cls.app).start()
-        cls.addClassCleanup(cls.server.stop)
+        cls.app, cls.sim, cls.server = serve_simulator(cls.addClassCleanup, sim)
         cls.env = cls.env(context=dict(
             cls.env.context, marketplace_no_commit=True, marketplace_sleep=lambda _seconds: None,
             tracking_disable=True))

@@ -5,11 +5,12 @@ migration case) served on 127.0.0.1.
 """
 from datetime import datetime, timezone
 
-from marketplace_simulator import SimulatorApp, SimulatorServer
 from marketplace_simulator import cdiscount_soap as sim
 
 from odoo.tests import tagged
 from odoo.tests.common import TransactionCase
+
+from odoo.addons.marketplace_connector.tests.common import serve_simulator
 
 LOGIN, PASSWORD = "seller-api", "legacy-Pa55word"
 
@@ -18,11 +19,8 @@ class CdiscountSoapCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.app = SimulatorApp()
-        cls.soap = sim.register(cls.app)
+        cls.app, cls.soap, cls.server = serve_simulator(cls.addClassCleanup, sim)
         cls.soap.credentials = {LOGIN: PASSWORD}
-        cls.server = SimulatorServer(cls.app).start()
-        cls.addClassCleanup(cls.server.stop)
         cls.products = {}
         warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.env.company.id)], limit=1)
         for sku, ean, name, price in sim.PRODUCTS:

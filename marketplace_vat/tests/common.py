@@ -1,10 +1,9 @@
 """A French seller company with the FR chart, a channel, products and the VIES simulator."""
-from marketplace_simulator import SimulatorApp, SimulatorServer
 from marketplace_simulator import vies as vies_sim
 
 from odoo.tests.common import TransactionCase
 
-from odoo.addons.marketplace_connector.tests.common import make_address, make_order
+from odoo.addons.marketplace_connector.tests.common import make_address, make_order, serve_simulator
 
 
 def make_french_seller(env, vies_wsdl_url=None, name="Vendeur FR"):
@@ -29,10 +28,7 @@ class VatCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.vies_app = SimulatorApp()
-        cls.vies = vies_sim.register(cls.vies_app)
-        cls.vies_server = SimulatorServer(cls.vies_app).start()
-        cls.addClassCleanup(cls.vies_server.stop)
+        cls.vies_app, cls.vies, cls.vies_server = serve_simulator(cls.addClassCleanup, vies_sim)
         cls.company, cls.env = make_french_seller(cls.env, f"{cls.vies_server.url}/checkVatService.wsdl")
         cls.tva_20 = cls.env["account.chart.template"].ref("tva_normale")
         Channel = cls.env["marketplace.channel"]

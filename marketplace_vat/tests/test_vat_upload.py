@@ -1,9 +1,9 @@
 """Invoice PDF upload through a transport that has ``upload_invoice`` (Octopia, on its simulator)."""
 import base64
 
-from marketplace_simulator import SimulatorApp, SimulatorServer
-
 from odoo.tests import tagged
+
+from odoo.addons.marketplace_connector.tests.common import serve_simulator
 
 from .common import VatCase
 
@@ -23,10 +23,7 @@ class TestVatUpload(VatCase):
         from marketplace_simulator import octopia as octopia_sim
 
         cls.octopia_sim = octopia_sim
-        cls.octopia_app = SimulatorApp()
-        cls.octopia = octopia_sim.register(cls.octopia_app)
-        cls.octopia_server = SimulatorServer(cls.octopia_app).start()
-        cls.addClassCleanup(cls.octopia_server.stop)
+        cls.octopia_app, cls.octopia, cls.octopia_server = serve_simulator(cls.addClassCleanup, octopia_sim)
         cls.env = cls.env(context=dict(cls.env.context, marketplace_no_commit=True,
                                        marketplace_sleep=lambda _seconds: None))
         cls.channel = cls.env["marketplace.channel"].create({
