@@ -7,15 +7,9 @@ import copy
 
 from odoo.tests import tagged
 
+from odoo.addons.marketplace_connector.tests.common import count_insert_statements
 from odoo.addons.marketplace_octopia.tests.octopia_common import OctopiaSimulatorCase
 
-COUNT_INSERTS = """
-CREATE TABLE mkp_test_inserts (id serial);
-CREATE FUNCTION mkp_test_count_insert() RETURNS trigger AS $$
-BEGIN INSERT INTO mkp_test_inserts DEFAULT VALUES; RETURN NULL; END $$ LANGUAGE plpgsql;
-CREATE TRIGGER mkp_test_count_insert AFTER INSERT ON sale_order
-    FOR EACH STATEMENT EXECUTE FUNCTION mkp_test_count_insert();
-"""
 REJECT_ORDER = """
 CREATE FUNCTION mkp_test_reject() RETURNS trigger AS $$
 BEGIN
@@ -31,11 +25,7 @@ END $$ LANGUAGE plpgsql;
 class TestBatchImport(OctopiaSimulatorCase):
     def setUp(self):
         super().setUp()
-        self.env.cr.execute(COUNT_INSERTS)
-
-    def insert_statements(self):
-        self.env.cr.execute("SELECT count(*) FROM mkp_test_inserts")
-        return self.env.cr.fetchone()[0]
+        self.insert_statements = count_insert_statements(self.env.cr, "sale_order")
 
     def reject(self, order, when):
         self.env.cr.execute(REJECT_ORDER, (order["orderId"],))
@@ -108,3 +98,39 @@ class TestBatchImport(OctopiaSimulatorCase):
         for order in orders[3:]:
             self.assertEqual(self.sale_of(order).state, "sale", "the second page's orders are confirmed")
         self.assertEqual(self.insert_statements(), 2, "one INSERT per page")
+
+    def test_new_orders_are_numbered_by_the_sale_order_sequence(self):
+        Sequence = self.env["ir.sequence"]
+        sequence = Sequence.search([("code", "=", "sale.order"), ("company_id", "in", [self.env.company.id, False])],
+                                   order="company_id", limit=1)
+        first = sequence.number_next_actual
+        orders = self.add_orders(3, seed=36, statuses=["InPreparation"])
+        self.run_cron()
+        self.assertEqual(sorted(self.sale_of(order).name for order in orders),
+                         [sequence.get_next_char(first + step) for step in range(3)])
+        self.assertEqual(Sequence.next_by_code("sale.order"), sequence.get_next_char(first + 3),
+                         "the sequence moved on as when Odoo numbers each order")
+
+    def test_notes_and_bindings_of_a_batch(self):
+        """Each new order gets its VAT note once; a returning customer of the same page gets one
+        contact and one binding; an order removed after a failure leaves no note behind."""
+        orders = self.add_orders(4, seed=37, statuses=["InPreparation", "Cancelled"])
+        repeat = copy.deepcopy(orders[0])
+        repeat.update(orderId=orders[0]["orderId"] + "-2", reference=orders[0]["reference"] + "-2")
+        self.sim.add_orders([repeat])
+        cancelled = next(o for o in orders if o["status"] == "Cancelled")
+        self.reject(cancelled, "UPDATE")
+        self.run_cron()
+        self.assertFalse(self.sale_of(cancelled))
+        sales = self.channel_orders()
+        self.assertEqual(len(sales), 4)
+        for sale in sales:
+            notes = sale.message_ids.filtered(lambda m: "VAT regime" in str(m.body))
+            self.assertEqual(len(notes), 1, sale.name)
+        self.assertEqual(self.sale_of(repeat).partner_id, self.sale_of(orders[0]).partner_id)
+        bindings = self.env["marketplace.partner.binding"].search([("channel_id", "=", self.channel.id)])
+        self.assertEqual(len(bindings.mapped("external_id")), len(set(bindings.mapped("external_id"))))
+        self.assertIn(self.sale_of(orders[0]).partner_id, bindings.partner_id)
+        self.env.cr.execute("SELECT count(*) FROM mail_message WHERE model = 'sale.order' AND res_id NOT IN "
+                            "(SELECT id FROM sale_order)")
+        self.assertEqual(self.env.cr.fetchone()[0], 0, "no note of a removed order")

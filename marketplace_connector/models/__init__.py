@@ -9,3 +9,8 @@ from . import res_partner
 from . import sale_order
 from . import sale_order_line
 from . import stock_picking
+from . import mail_thread
+from . import procurement_group
+from . import stock_move
+from . import stock_quant
+from . import ir_sequence

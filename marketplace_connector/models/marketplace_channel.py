@@ -11,6 +11,7 @@ from psycopg2 import errorcodes
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..batch import ORDER_BATCH_KEY, OrderBatch, PageList
 from ..transport import (
     AuthenticationError,
     MarketplaceError,
@@ -50,13 +51,6 @@ def is_concurrent_update(exc):
             return True
         exc = exc.__cause__ or exc.__context__
     return False
-class PageList(list):
-    """A per-page accumulator passed in the context. Compared by identity: Odoo reuses an
-    environment whose context compares equal, and two empty lists of two pages are equal."""
-
-    __eq__ = object.__eq__
-    __ne__ = object.__ne__
-    __hash__ = object.__hash__
 
 
 LOCK_NAMESPACE = 720431  # pg advisory lock class id for channel runs
@@ -500,7 +494,8 @@ class MarketplaceChannel(models.Model):
         return any(order.external_id == external_id for order, _vals in pending)
 
     def _create_pending_orders(self, pending, stats):
-        """Create the queued new sale orders in one batch, then finish each in its own savepoint.
+        """Create the queued new sale orders in one batch, then finish each in its own savepoint
+        (their chatter notes are logged together at the end).
 
         An order whose finishing step fails is removed and recorded as failed, as when orders
         are created one by one; when the batch create itself fails, they are created one by one.
@@ -511,9 +506,13 @@ class MarketplaceChannel(models.Model):
         pending.clear()
         importer = self.env["marketplace.order.importer"].with_context(marketplace_create_batch=None)
         Sale = importer.env["sale.order"].with_company(self.company_id)
+        page_batch = OrderBatch()  # the notes of the created and finished orders, logged together
         try:
             with self.env.cr.savepoint():
-                sales = Sale.create([vals for _order, vals in items])
+                create_batch = OrderBatch()
+                sales = Sale.with_context(**{ORDER_BATCH_KEY: create_batch}).create(
+                    [vals for _order, vals in items]).with_env(Sale.env)
+            page_batch.merge(create_batch)
         except Exception as exc:  # a bad order in the batch: one by one below
             if is_concurrent_update(exc):
                 raise ConcurrentUpdate(str(exc)) from exc
@@ -521,10 +520,12 @@ class MarketplaceChannel(models.Model):
         Failure = self.env["marketplace.import.failure"]
         for index, (order, vals) in enumerate(items):
             batch_sale = sales[index] if sales is not None else None
+            order_batch = OrderBatch()
             try:
                 with self.env.cr.savepoint():
                     sale = batch_sale or Sale.create(vals)
-                    importer._finish_new_order(sale, order)
+                    deferring = importer.with_context(**{ORDER_BATCH_KEY: order_batch})
+                    deferring._finish_new_order(sale.with_env(deferring.env), order)
             except Exception as exc:  # one bad order never blocks the others
                 if is_concurrent_update(exc):
                     raise ConcurrentUpdate(str(exc)) from exc
@@ -535,7 +536,9 @@ class MarketplaceChannel(models.Model):
                 stats["imported"] -= 1
                 stats["failed"] = stats.get("failed", 0) + 1
                 continue
+            page_batch.merge(order_batch)
             Failure._resolve(self, order.external_id, sale)
+        page_batch.flush(self.env)
 
     def _prefetch_page(self, transport, page):
         """One query for the page's already imported orders and open failures (run cache)."""

@@ -7,8 +7,9 @@ import json
 import logging
 
 from odoo import Command, _, api, models
-from odoo.tools import float_compare
+from odoo.tools import email_normalize, float_compare
 
+from ..batch import FRESH_GROUPS_KEY, ORDER_BATCH_KEY, OrderBatch
 from ..transport import InvalidOrderError, OrderStatus
 from .marketplace_channel import ConcurrentUpdate, is_concurrent_update
 
@@ -48,6 +49,7 @@ class MarketplaceOrderImporter(models.AbstractModel):
         list), the values are queued there instead and None is returned: the channel creates the
         queued orders in one batch and finishes each (:meth:`_finish_new_order`).
         """
+        self._forget_absent_order(channel, order)
         vals = self._prepare_new_order_vals(channel, order)
         pending = self.env.context.get("marketplace_create_batch")
         if pending is not None:
@@ -72,6 +74,9 @@ class MarketplaceOrderImporter(models.AbstractModel):
             line_vals.extend(self._prepare_line_vals(channel, order, fiscal_position, line, product))
         if order.shipping_amount:
             line_vals.append(self._prepare_shipping_line_vals(channel, order, fiscal_position))
+        for values in line_vals:
+            # the marketplace's price is final: no pricelist discount shown on top of it
+            values.setdefault("discount", 0.0)
         if not self._analytic_models_exist(channel):  # discount and shipping lines too
             for values in line_vals:
                 values.setdefault("analytic_distribution", False)
@@ -108,10 +113,15 @@ class MarketplaceOrderImporter(models.AbstractModel):
     def _find_existing_order(self, channel, order):
         absent = self._run_cache("absent_orders")
         if absent is not None and (channel.id, order.external_id) in absent:
-            absent.discard((channel.id, order.external_id))  # a second occurrence must search
             return self.env["sale.order"]
         return self.env["sale.order"].with_context(active_test=False).search(
             [("marketplace_channel_id", "=", channel.id), ("marketplace_order_ref", "=", order.external_id)], limit=1)
+
+    def _forget_absent_order(self, channel, order):
+        """The order gets a sale order of this channel: later lookups in the run must search."""
+        absent = self._run_cache("absent_orders")
+        if absent is not None:
+            absent.discard((channel.id, order.external_id))
 
     def _find_partner(self, channel, order):
         """Documented matching order: binding, then e-mail, then name + address."""
@@ -124,20 +134,27 @@ class MarketplaceOrderImporter(models.AbstractModel):
             return self.env["res.partner"]
         binding = self.env["marketplace.partner.binding"].search(
             [("channel_id", "=", channel.id), ("external_id", "=", order.customer_external_id)], limit=1)
+        key = (channel.id, order.customer_external_id)
         if binding:
             known = self._run_cache("bindings")
             if known is not None:
-                known[(channel.id, order.customer_external_id)] = binding.partner_id.id
+                known[key] = binding.partner_id.id
+        else:
+            absent = self._run_cache("absent_bindings")
+            if absent is not None:
+                absent.add(key)
         return binding.partner_id
 
     def _partner_domain(self, channel):
         return [("parent_id", "=", False), ("company_id", "in", (False, channel.company_id.id))]
 
     def _find_partner_by_email(self, channel, order):
-        email = (order.billing.email or order.shipping.email or "").lower()
+        """Same normalized e-mail address (indexed: the lookup stays fast as contacts pile up)."""
+        email = email_normalize(order.billing.email or order.shipping.email or "")
         if not email:
             return self.env["res.partner"]
-        return self.env["res.partner"].search(self._partner_domain(channel) + [("email", "=ilike", email)], limit=1)
+        return self.env["res.partner"].search(self._partner_domain(channel) + [("email_normalized", "=", email)],
+                                              limit=1)
 
     def _find_partner_by_address(self, channel, order):
         billing = order.billing
@@ -208,9 +225,13 @@ class MarketplaceOrderImporter(models.AbstractModel):
         if known is not None and key in known:
             return
         Binding = self.env["marketplace.partner.binding"]
-        if not Binding.search_count([("channel_id", "=", channel.id), ("external_id", "=", order.customer_external_id)]):
+        absent = self._run_cache("absent_bindings")
+        if (absent is not None and key in absent) or not Binding.search_count(
+                [("channel_id", "=", channel.id), ("external_id", "=", order.customer_external_id)]):
             Binding.create({"channel_id": channel.id, "external_id": order.customer_external_id,
                             "partner_id": partner.id})
+            if absent is not None:
+                absent.discard(key)
 
     def _prepare_address_vals(self, address):
         country = self._find_country(address.country_code)
@@ -353,11 +374,21 @@ class MarketplaceOrderImporter(models.AbstractModel):
         text = json.dumps(order.raw, indent=1, ensure_ascii=False, default=str)
         return channel._redact(text) if channel else text
 
+    def _find_currency(self, code):
+        """The currency of an ISO code, active or not (memoized per run)."""
+        cache = self._run_cache("currencies")
+        if cache is not None and code in cache:
+            return self.env["res.currency"].browse(cache[code])
+        currency = self.env["res.currency"].with_context(active_test=False).search([("name", "=", code)], limit=1)
+        if cache is not None and currency:
+            cache[code] = currency.id
+        return currency
+
     def _find_pricelist(self, channel, order):
         """The channel's pricelist when its currency fits, else one in the order currency."""
         if channel.pricelist_id and channel.pricelist_id.currency_id.name == order.currency:
             return channel.pricelist_id
-        currency = self.env["res.currency"].with_context(active_test=False).search([("name", "=", order.currency)])
+        currency = self._find_currency(order.currency)
         if not currency:
             raise InvalidOrderError(_("Unknown currency %s.", order.currency))
         if currency == channel.company_id.currency_id and not channel.pricelist_id:
@@ -507,11 +538,11 @@ class MarketplaceOrderImporter(models.AbstractModel):
         if not sales:
             return sales
         if not isolate:
-            sales.action_confirm()
+            self._action_confirm(sales)
         else:
             try:
                 with self.env.cr.savepoint():
-                    sales.action_confirm()
+                    self._action_confirm(sales)
             except Exception as exc:
                 if is_concurrent_update(exc):
                     raise ConcurrentUpdate(str(exc)) from exc
@@ -519,7 +550,7 @@ class MarketplaceOrderImporter(models.AbstractModel):
                 for sale in sales:
                     try:
                         with self.env.cr.savepoint():
-                            sale.action_confirm()
+                            self._action_confirm(sale)
                         confirmed |= sale
                     except Exception as exc:  # one order never blocks the page
                         if is_concurrent_update(exc):
@@ -539,6 +570,34 @@ class MarketplaceOrderImporter(models.AbstractModel):
             else:
                 self._after_confirm(sale)
         return sales
+
+    @api.model
+    def _action_confirm(self, sales):
+        """``action_confirm`` as one batch: follower subscriptions and chatter notes written
+        together at the end, stock lookups memoized (see ``batch.OrderBatch``)."""
+        batch = OrderBatch()
+        groups = self._create_procurement_groups(sales)
+        self.env.cr.cache[FRESH_GROUPS_KEY] = set(groups.ids)
+        try:
+            sales.with_context(**{ORDER_BATCH_KEY: batch}).action_confirm()
+        finally:
+            self.env.cr.cache.pop(FRESH_GROUPS_KEY, None)
+        batch.flush(self.env)
+
+    @api.model
+    def _create_procurement_groups(self, sales):
+        """The procurement groups of the orders that will have deliveries, in one INSERT (Odoo
+        creates them one by one while launching the stock rules, with the same values).
+
+        :return: the created groups (no picking yet)"""
+        todo = sales.filtered(lambda sale: not sale.procurement_group_id and any(
+            line.product_id.type == "consu" for line in sale.order_line))
+        groups = self.env["procurement.group"].create([
+            sale.order_line.filtered(lambda line: line.product_id.type == "consu")[:1]._prepare_procurement_group_vals()
+            for sale in todo])
+        for sale, group in zip(todo, groups):
+            sale.procurement_group_id = group
+        return groups
 
     def _confirmation_failed(self, sale, exc):
         channel = sale.marketplace_channel_id

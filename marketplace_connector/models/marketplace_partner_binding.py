@@ -9,7 +9,7 @@ class MarketplacePartnerBinding(models.Model):
     _rec_name = "external_id"
 
     channel_id = fields.Many2one("marketplace.channel", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="channel_id.company_id", store=True)
+    company_id = fields.Many2one(related="channel_id.company_id", store=True, precompute=True)
     external_id = fields.Char("Marketplace customer id", required=True)
     partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade", index=True)
 

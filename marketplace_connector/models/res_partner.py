@@ -4,6 +4,9 @@ from odoo import fields, models
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # indexed: every imported order looks its buyer up by e-mail, then by name and postcode
+    email_normalized = fields.Char(index=True)
+    zip = fields.Char(index=True)
     marketplace_binding_ids = fields.One2many("marketplace.partner.binding", "partner_id", string="Marketplace ids")
     marketplace_address_key = fields.Char(
         copy=False, index=True, help="Normalized address of an imported contact: an unchanged address is reused.")

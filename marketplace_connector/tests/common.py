@@ -23,6 +23,23 @@ def serve_simulator(add_cleanup, simulator, **options):
     return app, registered, server
 
 
+def count_insert_statements(cr, table):
+    """Count the INSERT statements on ``table`` from now on (a PostgreSQL statement trigger, gone with
+    the test's transaction). :return: a function giving the count so far"""
+    counter = f"mkp_test_{table}_inserts"
+    cr.execute(f"""
+        CREATE TABLE {counter} (id serial);
+        CREATE FUNCTION {counter}() RETURNS trigger AS $$
+        BEGIN INSERT INTO {counter} DEFAULT VALUES; RETURN NULL; END $$ LANGUAGE plpgsql;
+        CREATE TRIGGER {counter} AFTER INSERT ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {counter}();
+    """)
+
+    def count():
+        cr.execute(f"SELECT count(*) FROM {counter}")
+        return cr.fetchone()[0]
+    return count
+
+
 def make_address(**values):
     address = {"name": "Jeanne Martin", "street": "12 rue de la Paix", "zip": "75002", "city": "Paris",
                "country_code": "FR", "email": "jeanne.martin@example.com", "phone": "+33 1 23 45 67 89"}

@@ -79,6 +79,23 @@ class TestImportPipeline(MarketplaceCase):
             shipping=make_address(name="Paul Durand", email="")))
         self.assertNotEqual(stranger.partner_id, first.partner_id)
 
+    def test_partner_found_by_normalized_email(self):
+        """A contact typed in Odoo as "Name <address>" is the buyer with that address."""
+        known = self.env["res.partner"].create({"name": "Jeanne M.", "email": '"Jeanne" <Jeanne.Martin@Example.com>'})
+        sale, _c = self.import_order(make_order("ORD-15", customer_external_id="C-9"))
+        self.assertEqual(sale.partner_id, known)
+        other, _c = self.import_order(make_order(
+            "ORD-16", customer_external_id="C-10", billing=make_address(name="Jean Martin", email="jean.martin@example.com"),
+            shipping=make_address(name="Jean Martin", email="jean.martin@example.com")))
+        self.assertNotEqual(other.partner_id, known)
+
+    def test_partner_lookups_use_indexes(self):
+        """The e-mail and postcode lookups of every imported order are indexed columns."""
+        self.env.cr.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'res_partner'")
+        indexes = " ".join(row[0] for row in self.env.cr.fetchall())
+        self.assertIn("(email_normalized)", indexes)
+        self.assertIn("(zip)", indexes)
+
     def test_unchanged_addresses_are_reused_changed_ones_added(self):
         first, _c = self.import_order(make_order("ORD-20"))
         second, _c = self.import_order(make_order("ORD-21"))
@@ -150,6 +167,19 @@ class TestImportPipeline(MarketplaceCase):
     def test_total_mismatch_is_flagged(self):
         sale, _c = self.import_order(make_order("ORD-33", lines=[("SKU-A", 1, 24.0)], total_amount=24.5))
         self.assertTrue(sale.marketplace_total_mismatch)
+
+    def test_channel_pricelist_discount_never_changes_marketplace_prices(self):
+        """The marketplace's price is final: a percentage rule of the channel's pricelist, shown as a
+        discount (Odoo's discount feature), must not be taken off it."""
+        self.env.user.groups_id = [(4, self.env.ref("sale.group_discount_per_so_line").id)]
+        self.channel.pricelist_id = self.env["product.pricelist"].create({
+            "name": "Marketplace -10 %", "currency_id": self.env.company.currency_id.id, "item_ids": [(0, 0, {
+                "applied_on": "3_global", "compute_price": "percentage", "percent_price": 10})]})
+        sale, _c = self.import_order(make_order("ORD-35", lines=[("SKU-A", 2, 24.0)], total_amount=48.0))
+        self.assertEqual(sale.pricelist_id, self.channel.pricelist_id)
+        self.assertEqual(sale.order_line.mapped("discount"), [0.0])
+        self.assertAlmostEqual(sale.amount_total, 48.0, places=2)
+        self.assertFalse(sale.marketplace_total_mismatch)
 
     def test_order_in_foreign_currency_gets_pricelist_in_that_currency(self):
         self.env.ref("base.CHF").active = True

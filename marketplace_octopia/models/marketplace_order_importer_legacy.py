@@ -45,6 +45,7 @@ class MarketplaceOrderImporter(models.AbstractModel):
                 sale_line.marketplace_line_id = ids.pop(0)
         previous = sale.marketplace_channel_id
         sale.write({"marketplace_channel_id": channel.id, "marketplace_order_ref": order.external_id})
+        self._forget_absent_order(channel, order)
         sale.message_post(body=_(
             "Order %(ref)s is served by the legacy channel %(legacy)s (it was imported by %(rest)s).",
             ref=order.reference, legacy=channel.name, rest=previous.name))

@@ -43,13 +43,24 @@ class MarketplaceOrderImporter(models.AbstractModel):
         }
         decision = self._decide_regime(channel, order.shipping.country_code, order.shipping.zip, check,
                                        is_business, goods_value, buyer_vat_country=(buyer_vat or "")[:2])
-        position = company._marketplace_fiscal_position_for(decision.regime.value, decision.tax_country)
+        position = self._regime_fiscal_position(company, decision)
         vals.update({
             "marketplace_vat_regime": decision.regime.value,
             "marketplace_vat_reason": self.env["sale.order"]._marketplace_regime_reason(decision),
             "fiscal_position_id": position.id,
         })
         return vals
+
+    def _regime_fiscal_position(self, company, decision):
+        """The company's position for a regime decision (memoized per import run)."""
+        cache = self._run_cache("regime_positions")
+        key = (company.id, decision.regime.value, decision.tax_country)
+        if cache is not None and key in cache:
+            return self.env["account.fiscal.position"].browse(cache[key])
+        position = company._marketplace_fiscal_position_for(decision.regime.value, decision.tax_country)
+        if cache is not None and position:
+            cache[key] = position.id
+        return position
 
     @api.model
     def _decide_regime(self, channel, ship_country, ship_zip, check, is_business, goods_value,

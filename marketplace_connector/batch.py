@@ -1,0 +1,56 @@
+"""Objects passed in the context of an import run's page (no ORM here).
+
+Odoo reuses an environment whose context compares equal, so these compare by identity: two
+empty lists of two pages are equal, and the second page would get the first one's list.
+"""
+from collections import defaultdict
+
+ORDER_BATCH_KEY = "marketplace_order_batch"
+# ``cr.cache`` key: procurement groups created for a batch confirmation that have no picking yet
+FRESH_GROUPS_KEY = "marketplace_fresh_procurement_groups"
+
+
+class PageList(list):
+    """A per-page accumulator (orders to create, orders to confirm)."""
+
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
+
+class OrderBatch:
+    """What creating or confirming a batch of marketplace orders defers or memoizes, under the
+    context key ``marketplace_order_batch``.
+
+    Deferred, then written together by :meth:`flush` (a few queries for the batch instead of
+    several per order): follower subscriptions with default subtypes and chatter notes without
+    notification, i.e. nothing anybody is notified of. Memoized: lookups whose answer the batch
+    cannot change (stock rules, reordering rules, quants).
+    """
+
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
+    def __init__(self):
+        self.subscriptions = defaultdict(set)  # model -> {(res_id, partner_id)}
+        self.notes = defaultdict(dict)  # model -> {res_id: [(author partner id, body), ...]}
+        self.memo = {}  # lookups of the batch: key -> result
+
+    def merge(self, other):
+        """Take over what ``other`` (the batch of one order, whose savepoint succeeded) deferred."""
+        for model, pairs in other.subscriptions.items():
+            self.subscriptions[model] |= pairs
+        for model, notes in other.notes.items():
+            for res_id, entries in notes.items():
+                self.notes[model].setdefault(res_id, []).extend(entries)
+
+    def flush(self, env):
+        """Write what was deferred; call it in the transaction (savepoint) that deferred it."""
+        subscriptions, notes = dict(self.subscriptions), dict(self.notes)
+        self.subscriptions.clear()
+        self.notes.clear()
+        for model, pairs in subscriptions.items():
+            env[model]._marketplace_insert_followers(pairs)
+        for model, bodies in notes.items():
+            env[model]._marketplace_log_notes(bodies)

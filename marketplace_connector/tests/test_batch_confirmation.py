@@ -1,0 +1,193 @@
+"""A batch confirmation writes what Odoo's ``action_confirm`` writes, with less SQL.
+
+Orders confirmed by Odoo alone are the reference: followers, their subtypes, the deliveries'
+origin notes and the reordering they trigger must be the same for orders confirmed in a batch.
+"""
+from odoo.tests import tagged
+
+from ..batch import FRESH_GROUPS_KEY, ORDER_BATCH_KEY, OrderBatch
+from .common import MarketplaceCase, count_insert_statements
+
+IMPORT_CONTEXT = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True,
+                  "mail_notrack": True}
+
+
+@tagged("post_install", "-at_install", "marketplace")
+class TestBatchConfirmation(MarketplaceCase):
+    def make_sales(self, count, product=None):
+        Partner, Sale = self.env["res.partner"], self.env["sale.order"].with_context(**IMPORT_CONTEXT)
+        return Sale.create([{
+            "partner_id": Partner.create({"name": f"Customer {index}", "email": f"c{index}@example.com"}).id,
+            "order_line": [(0, 0, {"product_id": (product or self.product_a).id, "product_uom_qty": 1})],
+        } for index in range(count)])
+
+    @property
+    def customers(self):
+        return self.env.ref("stock.stock_location_customers")
+
+    def confirm_in_batch(self, sales):
+        self.importer.with_context(**IMPORT_CONTEXT)._action_confirm(sales)
+
+    @staticmethod
+    def subscriptions(records):
+        return {(follower.partner_id.name, frozenset(follower.subtype_ids.ids))
+                for follower in records.message_follower_ids}
+
+    @staticmethod
+    def notes(pickings):
+        return [(message.author_id, message.subtype_id, message.message_type,
+                 str(message.body).replace(picking.sale_id.name, "SO").replace(f'"{picking.sale_id.id}"', '"ID"'))
+                for picking in pickings for message in picking.message_ids]
+
+    def test_followers_and_delivery_notes_are_those_of_odoo(self):
+        reference, batch = self.make_sales(1), self.make_sales(2)
+        reference.action_confirm()
+        follower_inserts = count_insert_statements(self.env.cr, "mail_followers")
+        self.confirm_in_batch(batch)
+        self.assertEqual(set(batch.mapped("state")), {"sale"})
+        self.assertEqual(follower_inserts(), 2, "one INSERT for the orders, one for the deliveries")
+        reference_subtypes = {subtypes for _name, subtypes in self.subscriptions(reference)}
+        for sale in batch:
+            self.assertEqual(self.subscriptions(sale), {(sale.partner_id.name, s) for s in reference_subtypes})
+            picking = sale.picking_ids
+            self.assertEqual(len(picking), 1)
+            self.assertEqual({name for name, _s in self.subscriptions(picking)}, {sale.partner_id.name})
+            self.assertEqual({s for _n, s in self.subscriptions(picking)},
+                             {s for _n, s in self.subscriptions(reference.picking_ids)})
+            self.assertEqual(self.notes(picking), self.notes(reference.picking_ids))
+            self.assertIn(sale.name, picking.message_ids.body)
+
+    def test_procurement_groups_are_those_of_odoo(self):
+        service = self.env["product.product"].create({"name": "Gift wrapping", "type": "service"})
+        reference = self.make_sales(1)
+        reference.action_confirm()
+        goods, services = self.make_sales(2), self.make_sales(1, service)
+        self.confirm_in_batch(goods | services)
+
+        def group_values(sale):
+            group = sale.procurement_group_id
+            return (group.name == sale.name, group.sale_id == sale, group.partner_id == sale.partner_shipping_id,
+                    group.move_type, sale.picking_ids.group_id == group)
+        self.assertEqual({group_values(sale) for sale in goods}, {group_values(reference)})
+        self.assertEqual(group_values(reference), (True, True, True, "direct", True))
+        self.assertFalse(services.procurement_group_id, "no group for an order without goods")
+        self.assertEqual(services.state, "sale")
+
+    def test_existing_follower_is_kept_once(self):
+        sale = self.make_sales(1)
+        sale.message_subscribe(sale.partner_id.ids)
+        before = sale.message_follower_ids.filtered(lambda f: f.partner_id == sale.partner_id)
+        self.confirm_in_batch(sale)
+        after = sale.message_follower_ids.filtered(lambda f: f.partner_id == sale.partner_id)
+        self.assertEqual(after, before)
+
+    def test_archived_partner_is_not_subscribed(self):
+        sale, other = self.make_sales(2)
+        follower = self.env["res.partner"].create({"name": "Archived follower"})
+        follower.action_archive()
+        batch = OrderBatch()
+        sale.with_context(**{ORDER_BATCH_KEY: batch}).message_subscribe([follower.id, other.partner_id.id])
+        self.assertNotIn(other.partner_id, sale.message_partner_ids, "deferred until the flush")
+        batch.flush(self.env)
+        sale.invalidate_recordset(["message_partner_ids"])
+        self.assertIn(other.partner_id, sale.message_partner_ids)
+        self.assertNotIn(follower, sale.message_partner_ids)
+
+    def test_only_notes_without_recipients_are_deferred(self):
+        sale = self.make_sales(1)
+        batch = OrderBatch()
+        deferring = sale.with_context(**{ORDER_BATCH_KEY: batch})
+        values = {"self": sale, "origin": sale}
+        comment = deferring.message_post_with_source(
+            "mail.message_origin_link", render_values=values, subtype_xmlid="mail.mt_comment")
+        self.assertEqual(comment.subtype_id, self.env.ref("mail.mt_comment"), "posted at once")
+        self.assertFalse(deferring.message_post_with_source(
+            "mail.message_origin_link", render_values=values, subtype_xmlid="mail.mt_note"))
+        self.assertNotIn(self.env.ref("mail.mt_note"), sale.message_ids.subtype_id)
+        batch.flush(self.env)
+        sale.invalidate_recordset(["message_ids"])
+        note = sale.message_ids.filtered(lambda m: m.subtype_id == self.env.ref("mail.mt_note"))
+        self.assertEqual(len(note), 1)
+        self.assertEqual(note.author_id, self.env.user.partner_id)
+
+    def test_reordering_rule_is_triggered_as_by_odoo(self):
+        """Products with an automatic reordering rule, resupplied from a second warehouse: the
+        batch triggers the replenishment Odoo triggers; a product without a rule triggers none."""
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
+        supplier = self.env["stock.warehouse"].create({"name": "Supplier WH", "code": "SUPWH"})
+        warehouse.resupply_wh_ids = [(4, supplier.id)]
+        route = warehouse.resupply_route_ids.filtered(lambda r: r.supplied_wh_id == warehouse)
+
+        def replenished_product(name):
+            product = self.env["product.product"].create({
+                "name": name, "is_storable": True, "route_ids": [(6, 0, route.ids)]})
+            self.env["stock.warehouse.orderpoint"].create({
+                "product_id": product.id, "location_id": warehouse.lot_stock_id.id, "trigger": "auto",
+                "product_min_qty": 5, "product_max_qty": 10})
+            return product
+
+        def replenishment(product):
+            return self.env["stock.move"].search([("product_id", "=", product.id),
+                                                  ("location_dest_id", "!=", self.customers.id)])
+
+        by_odoo, by_batch = replenished_product("By Odoo"), replenished_product("By batch")
+        self.make_sales(1, by_odoo).action_confirm()
+        batch = self.make_sales(1, by_batch) | self.make_sales(1)
+        self.confirm_in_batch(batch)
+        self.assertTrue(replenishment(by_odoo), "Odoo replenishes")
+        self.assertEqual(
+            [(m.location_id, m.location_dest_id, m.product_uom_qty) for m in replenishment(by_batch)],
+            [(m.location_id, m.location_dest_id, m.product_uom_qty) for m in replenishment(by_odoo)])
+        self.assertFalse(replenishment(self.product_a), "no replenishment of a product without rule")
+
+    def test_stock_rules_are_those_odoo_finds(self):
+        """The rule lookup memoized for the batch gives each product its own rule: one product
+        ships from a shelf by a route of its own, the other by the warehouse's route."""
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
+        shelf = self.env["stock.location"].create({"name": "Shelf B", "location_id": warehouse.lot_stock_id.id})
+        self.product_b.route_ids = [(6, 0, self.env["stock.route"].create({
+            "name": "From shelf B", "product_selectable": True, "rule_ids": [(0, 0, {
+                "name": "Shelf B to customers", "action": "pull", "procure_method": "make_to_stock",
+                "picking_type_id": warehouse.out_type_id.id, "location_src_id": shelf.id,
+                "location_dest_id": self.customers.id})]}).ids)]
+        reference = self.make_sales(1) | self.make_sales(1, self.product_b)
+        reference.action_confirm()
+        batch = self.make_sales(2) | self.make_sales(2, self.product_b)
+        self.confirm_in_batch(batch)
+
+        def rules(sales):
+            return {(move.product_id, move.rule_id, move.location_id) for move in sales.picking_ids.move_ids}
+        self.assertIn((self.product_b, self.product_b.route_ids.rule_ids, shelf), rules(reference))
+        self.assertEqual(len(rules(reference)), 2)
+        self.assertEqual(rules(batch), rules(reference))
+
+    def test_reservation_never_exceeds_the_stock(self):
+        """The quants found once for the batch still reserve what is left after each order."""
+        scarce = self._make_product("SKU-SCARCE", "3700000000031", 5.0, qty=3)
+        batch = self.make_sales(5, scarce)
+        self.confirm_in_batch(batch)
+        moves = batch.picking_ids.move_ids
+        self.assertEqual(sum(moves.mapped("quantity")), 3)
+        self.assertEqual(sorted(batch.picking_ids.mapped("state")), ["assigned"] * 3 + ["confirmed"] * 2)
+        quant = self.env["stock.quant"].search([("product_id", "=", scarce.id), ("quantity", ">", 0)])
+        self.assertEqual(quant.reserved_quantity, 3)
+
+    def test_first_picking_of_a_fresh_group_is_not_searched_the_next_one_is(self):
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
+        places = {"location_id": warehouse.lot_stock_id.id, "location_dest_id": self.customers.id,
+                  "picking_type_id": warehouse.out_type_id.id}
+        group, other = self.env["procurement.group"].create([{"name": "Fresh"}, {"name": "Also fresh"}])
+
+        def move(group, **values):
+            return self.env["stock.move"].create(dict(
+                places, name="Move", product_id=self.product_a.id, product_uom_qty=1, group_id=group.id, **values))
+        first, second = move(group), move(other)
+        self.env.cr.cache[FRESH_GROUPS_KEY] = {group.id, other.id}
+        self.addCleanup(self.env.cr.cache.pop, FRESH_GROUPS_KEY, None)
+        self.assertFalse(first._search_picking_for_assignation())
+        picking = self.env["stock.picking"].create(places)
+        move(group, picking_id=picking.id)
+        self.assertEqual(first._search_picking_for_assignation(), picking, "a move of the group is in it: found")
+        self.assertEqual(self.env.cr.cache[FRESH_GROUPS_KEY], {other.id})
+        second.picking_id = self.env["stock.picking"].create(places)
+        self.assertFalse(self.env.cr.cache[FRESH_GROUPS_KEY], "a move put in a picking")
