@@ -25,12 +25,15 @@ class MailThread(models.AbstractModel):
     def message_post_with_source(self, source_ref, render_values=None, message_type="notification",
                                  subtype_xmlid=False, subtype_id=False, **kwargs):
         deferred = self._marketplace_deferred_mail()
+        if deferred is None:  # outside a batch of orders: Odoo's, with no extra lookup
+            return super().message_post_with_source(
+                source_ref, render_values=render_values, message_type=message_type,
+                subtype_xmlid=subtype_xmlid, subtype_id=subtype_id, **kwargs)
         template, view = self._get_source_from_ref(source_ref)
         note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
         if subtype_xmlid:
             subtype_id = self.env["ir.model.data"]._xmlid_to_res_id(subtype_xmlid)
-        if (deferred is None or template or not view or kwargs or message_type != "notification"
-                or (subtype_id or note) != note):
+        if template or not view or kwargs or message_type != "notification" or (subtype_id or note) != note:
             return super().message_post_with_source(
                 source_ref, render_values=render_values, message_type=message_type,
                 subtype_xmlid=subtype_xmlid, subtype_id=subtype_id, **kwargs)
