@@ -1,6 +1,10 @@
 from odoo import api, models
+from odoo.tools import float_compare, groupby
+from odoo.tools.misc import clean_context
 
 from ..batch import FRESH_GROUPS_KEY, ORDER_BATCH_KEY
+
+DEFERRED_STATES = "moves_to_recompute_state"  # batch memo key: moves whose state is computed at the end
 
 
 class StockMove(models.Model):
@@ -20,6 +24,61 @@ class StockMove(models.Model):
             known.update((product.id, product in with_rule) for product in unknown)
         return super(StockMove, self.filtered(lambda move: known[move.product_id.id]))._trigger_scheduler()
 
+    def _action_confirm(self, merge=True, merge_into=False):
+        if self.env.context.get(ORDER_BATCH_KEY) is not None:
+            self._assign_fresh_pickings()
+            # read for the whole batch at once (Odoo's merge reads them picking by picking)
+            self.fetch(["move_orig_ids", "move_dest_ids"])
+        return super()._action_confirm(merge=merge, merge_into=merge_into)
+
+    def _assign_fresh_pickings(self):
+        """In a batch confirmation, the first pickings of the fresh procurement groups are created
+        in one ``create()`` (Odoo creates them order by order), with the values and the post-processing
+        of ``_assign_picking``. The moves then have a picking: Odoo does not assign them again."""
+        fresh = self.env.cr.cache.get(FRESH_GROUPS_KEY)
+        if not fresh:
+            return
+        moves = self.filtered(lambda move: move.state == "draft" and move.group_id.id in fresh
+                              and move._should_be_assigned() and float_compare(
+                                  move.product_uom_qty, 0.0, precision_rounding=move.product_uom.rounding) >= 0)
+        if not moves:
+            return
+        moves = moves.with_context(clean_context(self.env.context))
+        grouped = [self.env["stock.move"].concat(*group) for _key, group in groupby(
+            moves, key=lambda move: move._key_assign_picking())]
+        pickings = self.env["stock.picking"].with_context(clean_context(self.env.context)).create(
+            [group._get_new_picking_values() for group in grouped])
+        for group, picking in zip(grouped, pickings):
+            group.write({"picking_id": picking.id})
+            group._assign_picking_post_process(new=True)
+
+    def _action_assign(self, force_qty=False):
+        """In a batch confirmation, the state of the reserved moves is computed once at the end
+        (Odoo computes and writes it for each move line it creates, then writes it again for the
+        moves it reserved). A move whose state Odoo writes after its lines keeps that state, as
+        in Odoo; the others get the state their lines give, as Odoo's last computation would."""
+        batch = self.env.context.get(ORDER_BATCH_KEY)
+        if batch is None or DEFERRED_STATES in batch.memo:
+            return super()._action_assign(force_qty=force_qty)
+        deferred = batch.memo[DEFERRED_STATES] = set()
+        try:
+            result = super()._action_assign(force_qty=force_qty)
+        finally:
+            batch.memo.pop(DEFERRED_STATES)
+        self.browse(sorted(deferred))._recompute_state()
+        return result
+
+    def _recompute_state(self):
+        deferred = self._deferred_states()
+        if deferred is not None and not self.env.context.get("preserve_state"):
+            deferred.update(self.ids)
+            return
+        return super()._recompute_state()
+
+    def _deferred_states(self):
+        batch = self.env.context.get(ORDER_BATCH_KEY)
+        return batch.memo.get(DEFERRED_STATES) if batch is not None else None
+
     @api.model_create_multi
     def create(self, vals_list):
         moves = super().create(vals_list)
@@ -27,6 +86,9 @@ class StockMove(models.Model):
         return moves
 
     def write(self, vals):
+        deferred = self._deferred_states()
+        if deferred and "state" in vals:
+            deferred.difference_update(self.ids)  # the state written last wins, as in Odoo
         res = super().write(vals)
         if "picking_id" in vals or "group_id" in vals:
             self._forget_fresh_groups()

@@ -26,12 +26,26 @@ def serve_simulator(add_cleanup, simulator, **options):
 def count_insert_statements(cr, table):
     """Count the INSERT statements on ``table`` from now on (a PostgreSQL statement trigger, gone with
     the test's transaction). :return: a function giving the count so far"""
-    counter = f"mkp_test_{table}_inserts"
+    return count_statements(cr, table, "INSERT")
+
+
+def count_statements(cr, table, event, changed_rows=None):
+    """Count the ``event`` statements on ``table`` from now on; with ``changed_rows`` (an SQL
+    condition on the rows ``was`` before and ``now`` after an UPDATE), only the UPDATE statements
+    that change a row so. :return: a function giving the count so far"""
+    counter = f"mkp_test_{table}_{event.lower()}s"
+    condition = "TRUE"
+    referencing = ""
+    if changed_rows:
+        referencing = "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"
+        condition = f"EXISTS (SELECT 1 FROM old_rows was JOIN new_rows now USING (id) WHERE {changed_rows})"
     cr.execute(f"""
         CREATE TABLE {counter} (id serial);
         CREATE FUNCTION {counter}() RETURNS trigger AS $$
-        BEGIN INSERT INTO {counter} DEFAULT VALUES; RETURN NULL; END $$ LANGUAGE plpgsql;
-        CREATE TRIGGER {counter} AFTER INSERT ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {counter}();
+        BEGIN IF {condition} THEN INSERT INTO {counter} DEFAULT VALUES; END IF; RETURN NULL; END $$
+        LANGUAGE plpgsql;
+        CREATE TRIGGER {counter} AFTER {event} ON {table} {referencing}
+        FOR EACH STATEMENT EXECUTE FUNCTION {counter}();
     """)
 
     def count():

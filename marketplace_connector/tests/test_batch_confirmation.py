@@ -6,7 +6,7 @@ origin notes and the reordering they trigger must be the same for orders confirm
 from odoo.tests import tagged
 
 from ..batch import FRESH_GROUPS_KEY, ORDER_BATCH_KEY, OrderBatch
-from .common import MarketplaceCase, count_insert_statements
+from .common import MarketplaceCase, count_insert_statements, count_statements
 
 IMPORT_CONTEXT = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True,
                   "mail_notrack": True}
@@ -56,6 +56,34 @@ class TestBatchConfirmation(MarketplaceCase):
                              {s for _n, s in self.subscriptions(reference.picking_ids)})
             self.assertEqual(self.notes(picking), self.notes(reference.picking_ids))
             self.assertIn(sale.name, picking.message_ids.body)
+
+    def test_deliveries_are_those_of_odoo_created_together(self):
+        reference, batch = self.make_sales(1), self.make_sales(3)
+        batch[1].order_line.product_uom_qty = 2
+        reference.action_confirm()
+        picking_inserts = count_insert_statements(self.env.cr, "stock_picking")
+        self.confirm_in_batch(batch)
+        self.assertEqual(picking_inserts(), 1, "the deliveries of the batch in one INSERT")
+
+        def delivery(sale):
+            picking = sale.picking_ids
+            return (len(picking), picking.origin == sale.name, picking.partner_id == sale.partner_shipping_id,
+                    picking.group_id == sale.procurement_group_id, picking.company_id, picking.picking_type_id,
+                    picking.location_id, picking.location_dest_id, picking.move_type, picking.user_id,
+                    picking.name.rstrip("0123456789"), picking.state,
+                    tuple((move.state, move.product_id, move.sale_line_id.order_id == sale) for move in picking.move_ids))
+        self.assertEqual({delivery(sale) for sale in batch}, {delivery(reference)})
+        self.assertEqual(batch[1].picking_ids.move_ids.product_uom_qty, 2)
+        self.assertEqual(len(set(batch.picking_ids.mapped("name"))), 3)
+
+    def test_delivery_of_a_group_with_a_picking_is_searched_as_by_odoo(self):
+        """A group that has a picking (the second confirmation of a batch) gets no new one."""
+        sale = self.make_sales(1)
+        self.confirm_in_batch(sale)
+        picking = sale.picking_ids
+        sale.order_line.product_uom_qty = 3
+        self.assertEqual(sale.picking_ids, picking, "the added quantity goes to the same delivery")
+        self.assertEqual(picking.move_ids.product_uom_qty, 3)
 
     def test_procurement_groups_are_those_of_odoo(self):
         service = self.env["product.product"].create({"name": "Gift wrapping", "type": "service"})
@@ -171,6 +199,33 @@ class TestBatchConfirmation(MarketplaceCase):
         self.assertEqual(sorted(batch.picking_ids.mapped("state")), ["assigned"] * 3 + ["confirmed"] * 2)
         quant = self.env["stock.quant"].search([("product_id", "=", scarce.id), ("quantity", ">", 0)])
         self.assertEqual(quant.reserved_quantity, 3)
+
+    def test_reserved_states_are_those_of_odoo_written_together(self):
+        """Available, partially available, unavailable and not stocked: the states Odoo gives,
+        written once for the batch (Odoo writes them move by move as it reserves)."""
+        def stocked(code):
+            return self._make_product(code, False, 5.0, qty=3)
+        consumable = self.env["product.product"].create({"name": "Flyer", "type": "consu"})
+
+        def sales(products):
+            sales = self.make_sales(1, products[0]) | self.make_sales(1, products[1]) \
+                | self.make_sales(1, products[2]) | self.make_sales(1, consumable)
+            sales[1].order_line.product_uom_qty = 5  # 3 in stock: partially available
+            return sales
+        by_odoo = sales([stocked("SKU-ODOO-1"), stocked("SKU-ODOO-2"), self.env["product.product"].create({"name": "Out of stock", "is_storable": True})])
+        by_odoo.action_confirm()
+        by_batch = sales([stocked("SKU-BATCH-1"), stocked("SKU-BATCH-2"), self.env["product.product"].create({"name": "Also out", "is_storable": True})])
+        reservations = count_statements(self.env.cr, "stock_move", "UPDATE", changed_rows=(
+            "was.state IS DISTINCT FROM now.state AND now.state IN ('assigned', 'partially_available')"))
+        self.confirm_in_batch(by_batch)
+
+        def states(sales):
+            return [(sale.picking_ids.move_ids.state, sale.picking_ids.move_ids.quantity, sale.picking_ids.state)
+                    for sale in sales]
+        self.assertEqual(states(by_batch), states(by_odoo))
+        self.assertEqual([state for state, _qty, _picking in states(by_batch)],
+                         ["assigned", "partially_available", "confirmed", "assigned"])
+        self.assertEqual(reservations(), 1, "the reserved states written in one UPDATE (Odoo: one per move)")
 
     def test_first_picking_of_a_fresh_group_is_not_searched_the_next_one_is(self):
         warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
