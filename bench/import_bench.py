@@ -350,6 +350,7 @@ class PhaseProfiler:
     METHODS = [
         ("marketplace.channel", "_prefetch_page", "page prefetch"),
         ("marketplace.order.importer", "_find_existing_order", "lookup existing order"),
+        ("marketplace.channel", "_find_or_create_page_buyers", "partner"),
         ("marketplace.order.importer", "_find_partner", "partner"),
         ("marketplace.order.importer", "_create_partner", "partner"),
         ("marketplace.order.importer", "_bind_partner", "partner"),

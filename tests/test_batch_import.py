@@ -7,7 +7,7 @@ import copy
 
 from odoo.tests import tagged
 
-from odoo.addons.marketplace_connector.tests.common import count_insert_statements
+from odoo.addons.marketplace_connector.tests.common import count_insert_statements, count_statements
 from odoo.addons.marketplace_octopia.tests.octopia_common import OctopiaSimulatorCase
 
 REJECT_ORDER = """
@@ -134,3 +134,67 @@ class TestBatchImport(OctopiaSimulatorCase):
         self.env.cr.execute("SELECT count(*) FROM mail_message WHERE model = 'sale.order' AND res_id NOT IN "
                             "(SELECT id FROM sale_order)")
         self.assertEqual(self.env.cr.fetchone()[0], 0, "no note of a removed order")
+
+    def test_new_buyers_of_a_page_are_created_together(self):
+        """The page's new buyers are created in one INSERT, each found once: a returning buyer of
+        the page is the same contact with one binding, as when orders are imported one by one."""
+        buyer_inserts = count_statements(self.env.cr, "res_partner", "INSERT", rows="now.parent_id IS NULL")
+        orders = self.add_orders(12, seed=38, statuses=["InPreparation"])
+        references = [order["customer"]["reference"] for order in orders]
+        self.assertLess(len(set(references)), len(references), "the page has returning buyers")
+        self.run_cron()
+        self.assertEqual(len(self.channel_orders()), 12)
+        self.assertEqual(buyer_inserts(), 1, "one INSERT for the page's new buyers")
+        buyer_of = {}
+        for order in orders:
+            buyer = self.sale_of(order).partner_id
+            self.assertEqual(buyer_of.setdefault(order["customer"]["reference"], buyer), buyer)
+            self.assertEqual(buyer.email, order["billingAddress"].get("email") or buyer.email)
+        self.assertEqual(len(set(buyer_of.values())), len(buyer_of), "one contact per buyer")
+        bindings = self.env["marketplace.partner.binding"].search([("channel_id", "=", self.channel.id)])
+        self.assertEqual(sorted(bindings.mapped("external_id")), sorted(buyer_of))
+        for binding in bindings:
+            self.assertEqual(binding.partner_id, buyer_of[binding.external_id])
+
+    def test_buyer_rejected_by_the_database_fails_alone(self):
+        orders = self.add_orders(5, seed=39, statuses=["InPreparation"])
+        rejected = self.single_consumer_order(orders)
+        self.env.cr.execute("""
+            CREATE FUNCTION mkp_test_reject_buyer() RETURNS trigger AS $$
+            BEGIN
+                IF NEW.parent_id IS NULL AND NEW.marketplace_address_key IS NOT NULL AND NEW.name = %s THEN
+                    RAISE EXCEPTION 'buyer rejected by the test trigger' USING ERRCODE = '23514';
+                END IF;
+                RETURN NEW;
+            END $$ LANGUAGE plpgsql;
+            CREATE TRIGGER mkp_test_reject_buyer BEFORE INSERT ON res_partner
+            FOR EACH ROW EXECUTE FUNCTION mkp_test_reject_buyer();
+        """, (self.buyer_name(rejected),))
+        self.run_cron()
+        self.assertFalse(self.sale_of(rejected))
+        self.assertEqual(len(self.channel_orders()), 4, "the other buyers and orders are imported")
+        self.assertEqual(self.failures().mapped("external_id"), [rejected["orderId"]])
+        self.assertIn("buyer rejected by the test trigger", self.failures().reason)
+
+    def test_order_with_an_unknown_product_creates_no_buyer(self):
+        orders = self.add_orders(3, seed=40, statuses=["InPreparation"])
+        unknown = self.single_consumer_order(orders)
+        unknown["lines"][0]["offer"].update(sellerProductId="NO-SUCH-SKU", productGtin="0000000000000")
+        self.sim.add_orders([unknown])
+        self.run_cron()
+        self.assertFalse(self.sale_of(unknown))
+        self.assertIn("Unknown product", self.failures().reason)
+        self.assertFalse(self.env["res.partner"].search([("name", "=", self.buyer_name(unknown))]),
+                         "no buyer left behind by the failed order")
+        self.assertEqual(len(self.channel_orders()), 2)
+
+    @staticmethod
+    def single_consumer_order(orders):
+        """An order of a consumer (no company) who has no other order in ``orders``."""
+        return next(order for order in orders if not order["businessOrder"] and sum(
+            other["customer"]["reference"] == order["customer"]["reference"] for other in orders) == 1)
+
+    @staticmethod
+    def buyer_name(order):
+        billing = order["billingAddress"]
+        return f"{billing['firstName']} {billing['lastName']}"

@@ -472,6 +472,7 @@ class MarketplaceChannel(models.Model):
         channel = self.with_context(**self._import_context(), marketplace_confirm_batch=batch,
                                     marketplace_create_batch=pending)
         channel._prefetch_page(transport, page)
+        channel._find_or_create_page_buyers(transport, page)
         newest = None
         for payload in page:
             if pending and channel._is_pending(transport, payload, pending):
@@ -539,6 +540,16 @@ class MarketplaceChannel(models.Model):
             page_batch.merge(order_batch)
             Failure._resolve(self, order.external_id, sale)
         page_batch.flush(self.env)
+
+    def _find_or_create_page_buyers(self, transport, page):
+        """The buyers of the page's new orders, new ones created together (see the importer)."""
+        orders = []
+        for payload in page:
+            try:
+                orders.append(transport.normalize_order(payload))
+            except Exception:  # noqa: BLE001 - the order fails alone in _import_payload
+                continue
+        self.env["marketplace.order.importer"]._find_or_create_buyers(self, orders)
 
     def _prefetch_page(self, transport, page):
         """One query for the page's already imported orders and open failures (run cache)."""

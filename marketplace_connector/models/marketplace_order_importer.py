@@ -61,7 +61,8 @@ class MarketplaceOrderImporter(models.AbstractModel):
 
     def _prepare_new_order_vals(self, channel, order):
         """Partner, addresses and the values of the sale order with its lines."""
-        partner = self._find_partner(channel, order) or self._create_partner(channel, order)
+        partner = (self._page_buyer(channel, order) or self._find_partner(channel, order)
+                   or self._create_partner(channel, order))
         self._bind_partner(channel, order, partner)
         invoice_address, shipping_address = self._find_or_create_addresses(
             partner, [(order.billing, "invoice"), (order.shipping, "delivery")])
@@ -166,6 +167,94 @@ class MarketplaceOrderImporter(models.AbstractModel):
             ("country_id.code", "=", billing.country_code)], limit=10)
         street = " ".join(billing.street.lower().split())
         return candidates.filtered(lambda p: " ".join((p.street or "").lower().split()) == street)[:1]
+
+    # -- buyers of a page -------------------------------------------------------------
+    @api.model
+    def _find_or_create_buyers(self, channel, orders):
+        """Buyers of the new ``orders`` of a page, found as when the orders are imported one by
+        one and the new ones created in one ``create()`` (with their bindings), for
+        :meth:`_prepare_new_order_vals`. Only during an import run (run cache).
+
+        An order whose buyer cannot be prepared here (unknown country or product...) is left to
+        its own import, which fails alone; so is every order of the page when the batch create fails.
+        A buyer created for an order that fails later stays, and is found again on Retry.
+        """
+        buyers = self._run_cache("page_buyers")
+        absent = self._run_cache("absent_orders")
+        if buyers is None or absent is None:
+            return
+        pending, vals_list, members = {}, [], []  # buyer key -> index in vals_list; (order, index)
+        for order in orders:
+            if (channel.id, order.external_id) not in absent or (channel.id, order.external_id) in buyers:
+                continue
+            keys = self._buyer_keys(order)
+            index = pending.get(keys[0]) if keys and keys[0][0] == "binding" else None
+            if index is None:
+                try:
+                    for line in order.lines:
+                        self._find_product(channel, line)
+                    partner = self._find_partner(channel, order)
+                    if partner:
+                        buyers[(channel.id, order.external_id)] = partner.id
+                        continue
+                    index = next((pending[key] for key in keys if key in pending), None)
+                    if index is None:
+                        vals_list.append(self._prepare_partner_vals(channel, order))
+                        index = len(vals_list) - 1
+                except Exception as exc:  # noqa: BLE001 - the order meets it again in its own import
+                    if is_concurrent_update(exc):
+                        raise ConcurrentUpdate(str(exc)) from exc
+                    continue
+            for key in keys:
+                pending.setdefault(key, index)
+            members.append((order, index))
+        if not vals_list:
+            return
+        try:
+            with self.env.cr.savepoint():
+                partners = self.env["res.partner"].create(vals_list)
+                self._bind_buyers(channel, [(order, partners[index]) for order, index in members])
+        except Exception as exc:  # each order creates its buyer with its own import
+            if is_concurrent_update(exc):
+                raise ConcurrentUpdate(str(exc)) from exc
+            return
+        for order, index in members:
+            buyers[(channel.id, order.external_id)] = partners[index].id
+
+    def _buyer_keys(self, order):
+        """What makes two orders of a page the same buyer, strongest first (as ``_find_partner``)."""
+        billing = order.billing
+        keys = []
+        if order.customer_external_id:
+            keys.append(("binding", order.customer_external_id))
+        email = email_normalize(billing.email or order.shipping.email or "")
+        if email:
+            keys.append(("email", email))
+        name = billing.company_name if order.is_business and billing.company_name else billing.display_name
+        if name and billing.zip:
+            keys.append(("address", name.lower(), billing.zip, billing.country_code,
+                         " ".join(billing.street.lower().split())))
+        return keys
+
+    def _bind_buyers(self, channel, pairs):
+        """Bindings of new buyers [(order, partner)], one per customer id, in one ``create()``."""
+        known = self._run_cache("bindings")
+        vals = {}
+        for order, partner in pairs:
+            if order.customer_external_id:
+                vals.setdefault(order.customer_external_id, {
+                    "channel_id": channel.id, "external_id": order.customer_external_id, "partner_id": partner.id})
+        self.env["marketplace.partner.binding"].create(list(vals.values()))
+        absent = self._run_cache("absent_bindings")
+        for external_id, values in vals.items():
+            known[(channel.id, external_id)] = values["partner_id"]
+            absent.discard((channel.id, external_id))
+
+    def _page_buyer(self, channel, order):
+        """The buyer found or created for the order with its page (:meth:`_find_or_create_buyers`)."""
+        buyers = self._run_cache("page_buyers")
+        partner_id = buyers.get((channel.id, order.external_id)) if buyers else None
+        return self.env["res.partner"].browse(partner_id) if partner_id else self.env["res.partner"]
 
     def _find_product(self, channel, line):
         """Offer binding, then internal reference, then barcode (memoized per run)."""

@@ -29,16 +29,18 @@ def count_insert_statements(cr, table):
     return count_statements(cr, table, "INSERT")
 
 
-def count_statements(cr, table, event, changed_rows=None):
-    """Count the ``event`` statements on ``table`` from now on; with ``changed_rows`` (an SQL
-    condition on the rows ``was`` before and ``now`` after an UPDATE), only the UPDATE statements
-    that change a row so. :return: a function giving the count so far"""
+def count_statements(cr, table, event, rows=None):
+    """Count the ``event`` statements on ``table`` from now on; with ``rows`` (an SQL condition on
+    a row ``now`` after the statement and, for an UPDATE, ``was`` before it), only the statements
+    that write such a row. :return: a function giving the count so far"""
     counter = f"mkp_test_{table}_{event.lower()}s"
-    condition = "TRUE"
-    referencing = ""
-    if changed_rows:
+    condition, referencing = "TRUE", ""
+    if rows and event == "UPDATE":
         referencing = "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"
-        condition = f"EXISTS (SELECT 1 FROM old_rows was JOIN new_rows now USING (id) WHERE {changed_rows})"
+        condition = f"EXISTS (SELECT 1 FROM old_rows was JOIN new_rows now USING (id) WHERE {rows})"
+    elif rows:
+        referencing = "REFERENCING NEW TABLE AS new_rows"
+        condition = f"EXISTS (SELECT 1 FROM new_rows now WHERE {rows})"
     cr.execute(f"""
         CREATE TABLE {counter} (id serial);
         CREATE FUNCTION {counter}() RETURNS trigger AS $$

@@ -215,7 +215,7 @@ class TestBatchConfirmation(MarketplaceCase):
         by_odoo = sales([stocked("SKU-ODOO-1"), stocked("SKU-ODOO-2"), self.env["product.product"].create({"name": "Out of stock", "is_storable": True})])
         by_odoo.action_confirm()
         by_batch = sales([stocked("SKU-BATCH-1"), stocked("SKU-BATCH-2"), self.env["product.product"].create({"name": "Also out", "is_storable": True})])
-        reservations = count_statements(self.env.cr, "stock_move", "UPDATE", changed_rows=(
+        reservations = count_statements(self.env.cr, "stock_move", "UPDATE", rows=(
             "was.state IS DISTINCT FROM now.state AND now.state IN ('assigned', 'partially_available')"))
         self.confirm_in_batch(by_batch)
 
