@@ -16,7 +16,8 @@ Measurements:
   they are made);
 * ``offers``: ``--offers`` offers pushed through ``marketplace.offer._push_channel_offers``;
 * ``--workers K``: the same import split over K processes (queue_job page jobs when
-  marketplace_queue_job is installed, else K channels each holding 1/K of the orders);
+  marketplace_queue_job is installed, else or with ``--worker-split channels`` K channels each
+  holding 1/K of the orders);
 * ``--scale``: our import of N then 4N orders, peak RSS of each.
 
 Usage: ``python bench/import_bench.py -c ODOO_CONF -d DB [--quick] [--orders N] [--offers N]
@@ -177,7 +178,8 @@ class Driver:
         if a.offers:
             self.measure("offers", self.offers_run)
         if a.workers > 1:
-            self.measure("workers", lambda: self.run_workers(a.workers, setup["queue_job"]))
+            self.measure("workers", lambda: self.run_workers(
+                a.workers, setup["queue_job"] and a.worker_split == "jobs"))
         if a.scale:
             self.measure("scale", self.scale_run)
         self.results["load_average_at_end"] = os.getloadavg()[0]
@@ -244,7 +246,8 @@ class Driver:
                 channels = [self.child("make_channel", name=f"Bench split x{k} #{i}", base_url=d.base_url,
                                        page_size=self.args.worker_page_size)["channel_id"]
                             for i, d in enumerate(datasets)]
-                procs = [self.spawn("cronworker", channel_id=c) for c in channels]
+                procs = [self.spawn("cronworker", channel_id=c, expected=len(orders[i::k]))
+                         for i, c in enumerate(channels)]
                 parts = [self.collect(p, "cronworker") for p in procs]
                 for d in datasets:
                     d.stop()
@@ -253,6 +256,7 @@ class Driver:
                 done = sum(p["orders"] for p in parts)
                 final = self.child("stats", channel_ids=channels)
                 runs[k] = {"mode": "one channel per process", "elapsed_s": round(end - begin, 2), "orders": done,
+                           "runs": sum(p["runs"] for p in parts),
                            "sale_orders": final["orders"], "confirmed": final["confirmed"],
                            "open_failures": final["failed"],
                            "failed": sum(p["failed"] for p in parts),
@@ -302,8 +306,9 @@ def print_table(results):
     if workers:
         for label, run in ((f"1 worker ({workers['single']['mode']})", workers["single"]),
                            (f"{workers['workers']} workers", workers["parallel"])):
+            runs = f"; {run['runs']} import runs" if "runs" in run else ""
             row(label, f"{run['orders_per_s']} orders/s, {run['orders']} orders in {run['elapsed_s']} s "
-                       f"({run['failed']} failed; {run['confirmed']}/{run['sale_orders']} confirmed)")
+                       f"({run['failed']} failed; {run['confirmed']}/{run['sale_orders']} confirmed{runs})")
         row("speed-up", workers["speedup"])
     scale = results.get("scale")
     if scale:
@@ -742,11 +747,17 @@ class Child:
             channel = env["marketplace.channel"].with_context(active_test=False).browse(p["channel_id"])
             begin_q = self.queries()
             begin = time.time()
-            channel.with_company(channel.company_id)._run_import()
-            cr.commit()
+            runs = 0
+            while True:  # as the cron's next runs: a page interrupted by the other process is redone
+                channel.with_company(channel.company_id)._run_import()
+                cr.commit()
+                runs += 1
+                done = env["sale.order"].search_count([("marketplace_channel_id", "=", channel.id)])
+                if done >= p.get("expected", 0) or runs >= 10:
+                    break
             end = time.time()
             result = self.channel_stats(env, channel, begin_q, end - begin)
-            result.update(begin=begin, end=end)
+            result.update(begin=begin, end=end, runs=runs)
             return result
 
 
@@ -770,6 +781,9 @@ def parse_args(argv=None):
     parser.add_argument("--workers", type=int, default=1, help="also measure the speed-up of K workers")
     parser.add_argument("--worker-orders", type=int, default=None,
                         help="orders of each worker run (default: min(orders, 1000))")
+    parser.add_argument("--worker-split", choices=("jobs", "channels"), default="jobs",
+                        help="jobs: queue_job page jobs of one channel (when installed); channels: one "
+                             "channel per process, each with 1/K of the orders, from the import cron")
     parser.add_argument("--scale", action="store_true", help="also import N then 4N orders: RSS growth")
     parser.add_argument("--scale-orders", type=int, default=0, help="N of --scale (default: --orders)")
     parser.add_argument("--page-size", type=int, default=100)
