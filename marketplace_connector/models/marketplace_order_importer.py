@@ -15,6 +15,11 @@ from .marketplace_channel import ConcurrentUpdate, is_concurrent_update
 
 _logger = logging.getLogger(__name__)
 
+
+def squash(text):
+    """Lower case, blanks collapsed: how names and streets are compared."""
+    return " ".join((text or "").lower().split())
+
 CONFIRMED_STATUSES = (OrderStatus.ACCEPTED, OrderStatus.TO_SHIP, OrderStatus.SHIPPED, OrderStatus.DELIVERED,
                       OrderStatus.REFUNDED)
 
@@ -159,14 +164,20 @@ class MarketplaceOrderImporter(models.AbstractModel):
 
     def _find_partner_by_address(self, channel, order):
         billing = order.billing
-        name = billing.company_name if order.is_business and billing.company_name else billing.display_name
+        name = self._buyer_name(order)
         if not (name and billing.zip):
             return self.env["res.partner"]
         candidates = self.env["res.partner"].search(self._partner_domain(channel) + [
             ("name", "=ilike", name), ("zip", "=", billing.zip),
             ("country_id.code", "=", billing.country_code)], limit=10)
-        street = " ".join(billing.street.lower().split())
-        return candidates.filtered(lambda p: " ".join((p.street or "").lower().split()) == street)[:1]
+        street = squash(billing.street)
+        return candidates.filtered(lambda p: squash(p.street) == street)[:1]
+
+    @staticmethod
+    def _buyer_name(order):
+        """The buyer's name: its company's for a business order, else the billing name."""
+        billing = order.billing
+        return billing.company_name if order.is_business and billing.company_name else billing.display_name
 
     # -- buyers of a page -------------------------------------------------------------
     @api.model
@@ -230,10 +241,9 @@ class MarketplaceOrderImporter(models.AbstractModel):
         email = email_normalize(billing.email or order.shipping.email or "")
         if email:
             keys.append(("email", email))
-        name = billing.company_name if order.is_business and billing.company_name else billing.display_name
+        name = self._buyer_name(order)
         if name and billing.zip:
-            keys.append(("address", name.lower(), billing.zip, billing.country_code,
-                         " ".join(billing.street.lower().split())))
+            keys.append(("address", squash(name), billing.zip, billing.country_code, squash(billing.street)))
         return keys
 
     def _bind_buyers(self, channel, pairs):
@@ -292,7 +302,7 @@ class MarketplaceOrderImporter(models.AbstractModel):
         is_company = bool(order.is_business and billing.company_name)
         vals = self._prepare_address_vals(billing)
         vals.update({
-            "name": billing.company_name if is_company else billing.display_name,
+            "name": self._buyer_name(order),
             "is_company": is_company,
             "company_id": channel.company_id.id,
             "email": billing.email or order.shipping.email or False,
