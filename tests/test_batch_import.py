@@ -136,15 +136,24 @@ class TestBatchImport(OctopiaSimulatorCase):
         self.assertEqual(self.env.cr.fetchone()[0], 0, "no note of a removed order")
 
     def test_new_buyers_of_a_page_are_created_together(self):
-        """The page's new buyers are created in one INSERT, each found once: a returning buyer of
-        the page is the same contact with one binding, as when orders are imported one by one."""
+        """The page's new buyers are created in one INSERT, each found once, and the invoice and
+        delivery contacts they lack in another: a returning buyer of the page is the same contact
+        with one binding and no duplicate address, as when orders are imported one by one."""
         buyer_inserts = count_statements(self.env.cr, "res_partner", "INSERT", rows="now.parent_id IS NULL")
+        contact_inserts = count_statements(self.env.cr, "res_partner", "INSERT", rows="now.parent_id IS NOT NULL")
         orders = self.add_orders(12, seed=38, statuses=["InPreparation"])
         references = [order["customer"]["reference"] for order in orders]
         self.assertLess(len(set(references)), len(references), "the page has returning buyers")
         self.run_cron()
         self.assertEqual(len(self.channel_orders()), 12)
         self.assertEqual(buyer_inserts(), 1, "one INSERT for the page's new buyers")
+        contacts = self.channel_orders().partner_id.child_ids
+        self.assertTrue(contacts, "the page has buyers with invoice or delivery contacts")
+        self.assertEqual(contact_inserts(), 1, "one INSERT for the contacts they lack")
+        self.assertEqual(len(contacts), len({(c.parent_id, c.type, c.marketplace_address_key) for c in contacts}))
+        for sale in self.channel_orders():
+            self.assertIn(sale.partner_shipping_id, sale.partner_id | sale.partner_id.child_ids)
+            self.assertIn(sale.partner_invoice_id, sale.partner_id | sale.partner_id.child_ids)
         buyer_of = {}
         for order in orders:
             buyer = self.sale_of(order).partner_id

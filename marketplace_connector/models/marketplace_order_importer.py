@@ -183,12 +183,13 @@ class MarketplaceOrderImporter(models.AbstractModel):
     @api.model
     def _find_or_create_buyers(self, channel, orders):
         """Buyers of the new ``orders`` of a page, found as when the orders are imported one by
-        one and the new ones created in one ``create()`` (with their bindings), for
-        :meth:`_prepare_new_order_vals`. Only during an import run (run cache).
+        one and the new ones created in one ``create()`` (with their bindings), then the invoice
+        and delivery contacts they lack in another, for :meth:`_prepare_new_order_vals`. Only
+        during an import run (run cache).
 
         An order whose buyer cannot be prepared here (unknown country or product...) is left to
-        its own import, which fails alone; so is every order of the page when the batch create fails.
-        A buyer created for an order that fails later stays, and is found again on Retry.
+        its own import, which fails alone; so is every order of the page when a batch create fails.
+        A buyer or contact created for an order that fails later stays, and is found again on Retry.
         """
         buyers = self._run_cache("page_buyers")
         absent = self._run_cache("absent_orders")
@@ -219,18 +220,53 @@ class MarketplaceOrderImporter(models.AbstractModel):
             for key in keys:
                 pending.setdefault(key, index)
             members.append((order, index))
+        if vals_list:
+            try:
+                with self.env.cr.savepoint():
+                    partners = self.env["res.partner"].create(vals_list)
+                    bindings = self._prepare_buyer_bindings(channel, members, partners)
+                    self.env["marketplace.partner.binding"].create(bindings)
+            except Exception as exc:  # noqa: BLE001 - each order creates its buyer with its own import
+                if is_concurrent_update(exc):
+                    raise ConcurrentUpdate(str(exc)) from exc
+                return
+            known, absent = self._run_cache("bindings"), self._run_cache("absent_bindings")
+            for values in bindings:
+                known[(channel.id, values["external_id"])] = values["partner_id"]
+                absent.discard((channel.id, values["external_id"]))
+            for order, index in members:
+                buyers[(channel.id, order.external_id)] = partners[index].id
+        self._create_buyer_addresses(channel, orders)
+
+    def _create_buyer_addresses(self, channel, orders):
+        """The invoice and delivery contacts that the page's new orders need and their buyers lack,
+        in one ``create()`` (each order's ``_find_or_create_addresses`` then finds its own)."""
+        buyers = self._run_cache("page_buyers")
+        Partner = self.env["res.partner"]
+        page_buyers = [buyers.get((channel.id, order.external_id)) for order in orders]
+        prefetch = [partner_id for partner_id in page_buyers if partner_id]
+        wanted, vals_list = set(), []
+        for order, partner_id in zip(orders, page_buyers):
+            if not partner_id:
+                continue
+            partner = Partner.browse(partner_id).with_prefetch(prefetch)
+            try:
+                for address, address_type in ((order.billing, "invoice"), (order.shipping, "delivery")):
+                    key = (partner_id, address_type, address.fingerprint())
+                    if key not in wanted and not self._find_address(partner, address, address_type):
+                        vals_list.append(self._prepare_child_address_vals(partner, address, address_type))
+                        wanted.add(key)
+            except Exception as exc:  # noqa: BLE001 - the order meets it again in its own import
+                if is_concurrent_update(exc):
+                    raise ConcurrentUpdate(str(exc)) from exc
         if not vals_list:
             return
         try:
             with self.env.cr.savepoint():
-                partners = self.env["res.partner"].create(vals_list)
-                self._bind_buyers(channel, [(order, partners[index]) for order, index in members])
-        except Exception as exc:  # each order creates its buyer with its own import
+                Partner.create(vals_list)
+        except Exception as exc:  # noqa: BLE001 - each order creates its contacts with its own import
             if is_concurrent_update(exc):
                 raise ConcurrentUpdate(str(exc)) from exc
-            return
-        for order, index in members:
-            buyers[(channel.id, order.external_id)] = partners[index].id
 
     def _buyer_keys(self, order):
         """What makes two orders of a page the same buyer, strongest first (as ``_find_partner``)."""
@@ -246,19 +282,15 @@ class MarketplaceOrderImporter(models.AbstractModel):
             keys.append(("address", squash(name), billing.zip, billing.country_code, squash(billing.street)))
         return keys
 
-    def _bind_buyers(self, channel, pairs):
-        """Bindings of new buyers [(order, partner)], one per customer id, in one ``create()``."""
-        known = self._run_cache("bindings")
+    def _prepare_buyer_bindings(self, channel, members, partners):
+        """Binding values of new buyers [(order, index in ``partners``)], one per customer id."""
         vals = {}
-        for order, partner in pairs:
+        for order, index in members:
             if order.customer_external_id:
                 vals.setdefault(order.customer_external_id, {
-                    "channel_id": channel.id, "external_id": order.customer_external_id, "partner_id": partner.id})
-        self.env["marketplace.partner.binding"].create(list(vals.values()))
-        absent = self._run_cache("absent_bindings")
-        for external_id, values in vals.items():
-            known[(channel.id, external_id)] = values["partner_id"]
-            absent.discard((channel.id, external_id))
+                    "channel_id": channel.id, "external_id": order.customer_external_id,
+                    "partner_id": partners[index].id})
+        return list(vals.values())
 
     def _page_buyer(self, channel, order):
         """The buyer found or created for the order with its page (:meth:`_find_or_create_buyers`)."""

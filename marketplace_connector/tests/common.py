@@ -1,4 +1,5 @@
 """Test helpers shared by the suite's addons: a normalized-order factory, base cases, simulator cases."""
+import zlib
 from datetime import datetime, timedelta, timezone
 
 import odoo
@@ -33,7 +34,7 @@ def count_statements(cr, table, event, rows=None):
     """Count the ``event`` statements on ``table`` from now on; with ``rows`` (an SQL condition on
     a row ``now`` after the statement and, for an UPDATE, ``was`` before it), only the statements
     that write such a row. :return: a function giving the count so far"""
-    counter = f"mkp_test_{table}_{event.lower()}s"
+    counter = f"mkp_test_{table}_{event.lower()}s" + (f"_{zlib.crc32(rows.encode()):x}" if rows else "")
     condition, referencing = "TRUE", ""
     if rows and event == "UPDATE":
         referencing = "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"
