@@ -1,10 +1,16 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from odoo.addons.base.models.res_partner import _tz_get
-from odoo.addons.marketplace_connector.transport import UserInputError
+from odoo.addons.marketplace_connector.transport import OrderStatus
 
-from ..transport.prestashop import DEFAULT_REFUNDED_STATE, DEFAULT_SHIPPED_STATE, DEFAULT_TIMEZONE, parse_state_map
+from ..transport.prestashop import (
+    DEFAULT_REFUNDED_STATE,
+    DEFAULT_SHIPPED_STATE,
+    DEFAULT_TIMEZONE,
+    StateMapError,
+    parse_state_map,
+)
 
 
 class MarketplaceChannel(models.Model):
@@ -33,8 +39,15 @@ class MarketplaceChannel(models.Model):
         for channel in self:
             try:
                 parse_state_map(channel.prestashop_state_map)
-            except UserInputError as exc:
-                raise ValidationError(str(exc)) from None
+            except StateMapError as exc:
+                if exc.status is None:
+                    raise ValidationError(_(
+                        "Order state mapping: the line “%(line)s” is not “<state id>=<status>” (for example "
+                        "14=to_ship).", line=exc.line)) from None
+                raise ValidationError(_(
+                    "Order state mapping: “%(status)s” (state %(state)s) is not a status. Use one of: "
+                    "%(statuses)s.", status=exc.status, state=exc.state,
+                    statuses=", ".join(status.value for status in OrderStatus))) from None
 
     def _prepare_transport_config(self):
         values = super()._prepare_transport_config()

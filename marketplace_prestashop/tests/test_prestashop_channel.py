@@ -4,9 +4,10 @@ from datetime import datetime, timedelta, timezone
 
 from marketplace_simulator import prestashop as ps_sim
 
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from odoo.addons.marketplace_connector.tests.common import SimulatorChannelCase
+from odoo.addons.marketplace_connector.tests.common import SimulatorChannelCase, load_french
 
 
 @tagged("post_install", "-at_install", "marketplace")
@@ -101,6 +102,21 @@ class TestPrestashopChannel(SimulatorChannelCase):
         self.channel.prestashop_refunded_state_id = 77
         self.channel.action_test_connection()
         self.assertEqual(self.channel.connection_state, "error")
+
+    def test_bad_state_mapping_is_refused_in_the_user_language(self):
+        load_french(self.env, "marketplace_prestashop")
+        channel = self.channel.with_context(lang="fr_FR")
+        with self.assertRaises(ValidationError) as refused:
+            channel.prestashop_state_map = "14 to_ship"
+        self.assertIn("« 14 to_ship »", str(refused.exception))
+        self.assertIn("par exemple 14=to_ship", str(refused.exception))
+        with self.assertRaises(ValidationError) as refused:
+            channel.prestashop_state_map = "14=paid"
+        self.assertIn("« paid » (état 14)", str(refused.exception))
+        self.assertIn("to_ship", str(refused.exception), "the statuses to choose from")
+        with self.assertRaises(ValidationError) as refused:
+            self.channel.with_context(lang="en_US").prestashop_state_map = "14=paid"
+        self.assertIn("“paid” (state 14) is not a status", str(refused.exception))
 
     def test_custom_state_mapping_from_the_channel(self):
         rng = random.Random(3)

@@ -70,6 +70,14 @@ REFUND_LIMITS = (
     "back office (Orders > order > Partial/Standard refund); partial refunds are recorded in Odoo only.")
 
 
+class StateMapError(UserInputError):
+    """A line of the order state mapping that cannot be read; ``status`` is set for an unknown status."""
+
+    def __init__(self, message, line="", state="", status=None):
+        super().__init__(message)
+        self.line, self.state, self.status = line, state, status
+
+
 def parse_state_map(value):
     """Channel setting -> {state id: OrderStatus}.
 
@@ -86,7 +94,7 @@ def parse_state_map(value):
             if not line:
                 continue
             if "=" not in line and ":" not in line:
-                raise UserInputError(f"State mapping line {raw!r}: expected '<state id>=<status>'")
+                raise StateMapError(f"State mapping line {raw!r}: expected '<state id>=<status>'", line=raw.strip())
             key, _sep, status = line.replace(":", "=", 1).partition("=")
             items.append((key, status))
     result = {}
@@ -95,7 +103,8 @@ def parse_state_map(value):
             result[str(key).strip()] = OrderStatus(str(status).strip().lower())
         except ValueError:
             allowed = ", ".join(s.value for s in OrderStatus)
-            raise UserInputError(f"State mapping: unknown status {status!r} for state {key} ({allowed})") from None
+            raise StateMapError(f"State mapping: unknown status {status!r} for state {key} ({allowed})",
+                                state=str(key).strip(), status=str(status).strip()) from None
     return result
 
 
