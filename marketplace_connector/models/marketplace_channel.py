@@ -53,6 +53,13 @@ def is_concurrent_update(exc):
     return False
 
 
+def raise_if_concurrent(exc):
+    """Raise :class:`ConcurrentUpdate` when another transaction caused ``exc`` (the page is redone by
+    the next run); any other error is the caller's to record."""
+    if is_concurrent_update(exc):
+        raise ConcurrentUpdate(str(exc)) from exc
+
+
 LOCK_NAMESPACE = 720431  # pg advisory lock class id for channel runs
 WEBHOOK_MAX_BYTES = 2 * 1024 * 1024  # largest webhook body read
 
@@ -472,12 +479,12 @@ class MarketplaceChannel(models.Model):
         channel = self.with_context(**self._import_context(), marketplace_confirm_batch=batch,
                                     marketplace_create_batch=pending)
         channel._prefetch_page(transport, page)
-        channel._find_or_create_page_buyers(transport, page)
+        normalized = channel._find_or_create_page_buyers(transport, page)
         newest = None
         for payload in page:
             if pending and channel._is_pending(transport, payload, pending):
                 channel._create_pending_orders(pending, stats)  # the same order twice in a page
-            result, updated_at = channel._import_payload(transport, payload)
+            result, updated_at = channel._import_payload(transport, payload, normalized.get(id(payload)))
             stats[result] = stats.get(result, 0) + 1
             if updated_at and (newest is None or updated_at > newest):
                 newest = updated_at
@@ -515,8 +522,7 @@ class MarketplaceChannel(models.Model):
                     [vals for _order, vals in items]).with_env(Sale.env)
             page_batch.merge(create_batch)
         except Exception as exc:  # a bad order in the batch: one by one below
-            if is_concurrent_update(exc):
-                raise ConcurrentUpdate(str(exc)) from exc
+            raise_if_concurrent(exc)
             sales = None
         Failure = self.env["marketplace.import.failure"]
         for index, (order, vals) in enumerate(items):
@@ -528,8 +534,7 @@ class MarketplaceChannel(models.Model):
                     deferring = importer.with_context(**{ORDER_BATCH_KEY: order_batch})
                     deferring._finish_new_order(sale.with_env(deferring.env), order)
             except Exception as exc:  # one bad order never blocks the others
-                if is_concurrent_update(exc):
-                    raise ConcurrentUpdate(str(exc)) from exc
+                raise_if_concurrent(exc)
                 if batch_sale:
                     batch_sale.unlink()  # as if it had been created in the rolled back savepoint
                 _logger.info("Channel %s: order %s failed: %s", self.id, order.external_id, exc)
@@ -542,14 +547,18 @@ class MarketplaceChannel(models.Model):
         page_batch.flush(self.env)
 
     def _find_or_create_page_buyers(self, transport, page):
-        """The buyers of the page's new orders, new ones created together (see the importer)."""
-        orders = []
+        """The buyers of the page's new orders, new ones created together (see the importer).
+
+        :return: {id(payload): normalized order} of the payloads that could be normalized
+        """
+        normalized = {}
         for payload in page:
             try:
-                orders.append(transport.normalize_order(payload))
+                normalized[id(payload)] = transport.normalize_order(payload)
             except Exception:  # noqa: BLE001 - the order fails alone in _import_payload
                 continue
-        self.env["marketplace.order.importer"]._find_or_create_buyers(self, orders)
+        self.env["marketplace.order.importer"]._find_or_create_buyers(self, list(normalized.values()))
+        return normalized
 
     def _prefetch_page(self, transport, page):
         """One query for the page's already imported orders and open failures (run cache)."""
@@ -620,9 +629,10 @@ class MarketplaceChannel(models.Model):
         return record.activity_schedule(
             "mail.mail_activity_data_todo", summary=summary, note=note, user_id=user.id)
 
-    def _import_payload(self, transport, payload):
+    def _import_payload(self, transport, payload, order=None):
         """Import one raw payload in its own savepoint; failures are recorded, never raised.
 
+        :param order: the payload already normalized, if it was
         :return: (result, updated_at) with result in imported/skipped/failed
         """
         self.ensure_one()
@@ -634,11 +644,10 @@ class MarketplaceChannel(models.Model):
             return "failed", None
         try:
             with self.env.cr.savepoint():
-                order = transport.normalize_order(payload)
+                order = order or transport.normalize_order(payload)
                 sale, changed = self.env["marketplace.order.importer"]._import_order(self, order)
         except Exception as exc:  # one bad order never blocks the others
-            if is_concurrent_update(exc):
-                raise ConcurrentUpdate(str(exc)) from exc
+            raise_if_concurrent(exc)
             _logger.info("Channel %s: order %s failed: %s", self.id, external_id, exc)
             Failure._record(self, external_id, payload, self._redact(str(exc)))
             return "failed", self._parse_updated(updated_raw)

@@ -11,17 +11,17 @@ from odoo.tools import email_normalize, float_compare
 
 from ..batch import FRESH_GROUPS_KEY, ORDER_BATCH_KEY, OrderBatch
 from ..transport import InvalidOrderError, OrderStatus
-from .marketplace_channel import ConcurrentUpdate, is_concurrent_update
+from .marketplace_channel import raise_if_concurrent
 
 _logger = logging.getLogger(__name__)
+
+CONFIRMED_STATUSES = (OrderStatus.ACCEPTED, OrderStatus.TO_SHIP, OrderStatus.SHIPPED, OrderStatus.DELIVERED,
+                      OrderStatus.REFUNDED)
 
 
 def squash(text):
     """Lower case, blanks collapsed: how names and streets are compared."""
     return " ".join((text or "").lower().split())
-
-CONFIRMED_STATUSES = (OrderStatus.ACCEPTED, OrderStatus.TO_SHIP, OrderStatus.SHIPPED, OrderStatus.DELIVERED,
-                      OrderStatus.REFUNDED)
 
 
 class MarketplaceOrderImporter(models.AbstractModel):
@@ -214,8 +214,7 @@ class MarketplaceOrderImporter(models.AbstractModel):
                         vals_list.append(self._prepare_partner_vals(channel, order))
                         index = len(vals_list) - 1
                 except Exception as exc:  # noqa: BLE001 - the order meets it again in its own import
-                    if is_concurrent_update(exc):
-                        raise ConcurrentUpdate(str(exc)) from exc
+                    raise_if_concurrent(exc)
                     continue
             for key in keys:
                 pending.setdefault(key, index)
@@ -227,13 +226,12 @@ class MarketplaceOrderImporter(models.AbstractModel):
                     bindings = self._prepare_buyer_bindings(channel, members, partners)
                     self.env["marketplace.partner.binding"].create(bindings)
             except Exception as exc:  # noqa: BLE001 - each order creates its buyer with its own import
-                if is_concurrent_update(exc):
-                    raise ConcurrentUpdate(str(exc)) from exc
+                raise_if_concurrent(exc)
                 return
-            known, absent = self._run_cache("bindings"), self._run_cache("absent_bindings")
+            known, unbound = self._run_cache("bindings"), self._run_cache("absent_bindings")
             for values in bindings:
                 known[(channel.id, values["external_id"])] = values["partner_id"]
-                absent.discard((channel.id, values["external_id"]))
+                unbound.discard((channel.id, values["external_id"]))
             for order, index in members:
                 buyers[(channel.id, order.external_id)] = partners[index].id
         self._create_buyer_addresses(channel, orders)
@@ -257,16 +255,14 @@ class MarketplaceOrderImporter(models.AbstractModel):
                         vals_list.append(self._prepare_child_address_vals(partner, address, address_type))
                         wanted.add(key)
             except Exception as exc:  # noqa: BLE001 - the order meets it again in its own import
-                if is_concurrent_update(exc):
-                    raise ConcurrentUpdate(str(exc)) from exc
+                raise_if_concurrent(exc)
         if not vals_list:
             return
         try:
             with self.env.cr.savepoint():
                 Partner.create(vals_list)
         except Exception as exc:  # noqa: BLE001 - each order creates its contacts with its own import
-            if is_concurrent_update(exc):
-                raise ConcurrentUpdate(str(exc)) from exc
+            raise_if_concurrent(exc)
 
     def _buyer_keys(self, order):
         """What makes two orders of a page the same buyer, strongest first (as ``_find_partner``)."""
@@ -675,8 +671,7 @@ class MarketplaceOrderImporter(models.AbstractModel):
                 with self.env.cr.savepoint():
                     self._action_confirm(sales)
             except Exception as exc:
-                if is_concurrent_update(exc):
-                    raise ConcurrentUpdate(str(exc)) from exc
+                raise_if_concurrent(exc)
                 confirmed = self.env["sale.order"]
                 for sale in sales:
                     try:
@@ -684,8 +679,7 @@ class MarketplaceOrderImporter(models.AbstractModel):
                             self._action_confirm(sale)
                         confirmed |= sale
                     except Exception as exc:  # one order never blocks the page
-                        if is_concurrent_update(exc):
-                            raise ConcurrentUpdate(str(exc)) from exc
+                        raise_if_concurrent(exc)
                         self._confirmation_failed(sale, exc)
                 sales = confirmed
         for sale in sales:
@@ -694,8 +688,7 @@ class MarketplaceOrderImporter(models.AbstractModel):
                     with self.env.cr.savepoint():
                         self._after_confirm(sale)
                 except Exception as exc:
-                    if is_concurrent_update(exc):
-                        raise ConcurrentUpdate(str(exc)) from exc
+                    raise_if_concurrent(exc)
                     sale.message_post(body=_("Post-confirmation step failed: %s",
                                              sale.marketplace_channel_id._redact(str(exc))))
             else:

@@ -43,11 +43,10 @@ class StockMove(models.Model):
                                   move.product_uom_qty, 0.0, precision_rounding=move.product_uom.rounding) >= 0)
         if not moves:
             return
-        moves = moves.with_context(clean_context(self.env.context))
-        grouped = [self.env["stock.move"].concat(*group) for _key, group in groupby(
-            moves, key=lambda move: move._key_assign_picking())]
-        pickings = self.env["stock.picking"].with_context(clean_context(self.env.context)).create(
-            [group._get_new_picking_values() for group in grouped])
+        moves = moves.with_context(clean_context(self.env.context))  # as Odoo calls _assign_picking
+        grouped = [moves.browse().concat(*group)
+                   for _key, group in groupby(moves, key=lambda move: move._key_assign_picking())]
+        pickings = moves.env["stock.picking"].create([group._get_new_picking_values() for group in grouped])
         for group, picking in zip(grouped, pickings):
             group.write({"picking_id": picking.id})
             group._assign_picking_post_process(new=True)

@@ -71,7 +71,8 @@ class TestBatchConfirmation(MarketplaceCase):
                     picking.group_id == sale.procurement_group_id, picking.company_id, picking.picking_type_id,
                     picking.location_id, picking.location_dest_id, picking.move_type, picking.user_id,
                     picking.name.rstrip("0123456789"), picking.state,
-                    tuple((move.state, move.product_id, move.sale_line_id.order_id == sale) for move in picking.move_ids))
+                    tuple((move.state, move.product_id, move.sale_line_id.order_id == sale)
+                          for move in picking.move_ids))
         self.assertEqual({delivery(sale) for sale in batch}, {delivery(reference)})
         self.assertEqual(batch[1].picking_ids.move_ids.product_uom_qty, 2)
         self.assertEqual(len(set(batch.picking_ids.mapped("name"))), 3)
@@ -212,9 +213,12 @@ class TestBatchConfirmation(MarketplaceCase):
                 | self.make_sales(1, products[2]) | self.make_sales(1, consumable)
             sales[1].order_line.product_uom_qty = 5  # 3 in stock: partially available
             return sales
-        by_odoo = sales([stocked("SKU-ODOO-1"), stocked("SKU-ODOO-2"), self.env["product.product"].create({"name": "Out of stock", "is_storable": True})])
+
+        def out_of_stock(name):
+            return self.env["product.product"].create({"name": name, "is_storable": True})
+        by_odoo = sales([stocked("SKU-ODOO-1"), stocked("SKU-ODOO-2"), out_of_stock("Out of stock")])
         by_odoo.action_confirm()
-        by_batch = sales([stocked("SKU-BATCH-1"), stocked("SKU-BATCH-2"), self.env["product.product"].create({"name": "Also out", "is_storable": True})])
+        by_batch = sales([stocked("SKU-BATCH-1"), stocked("SKU-BATCH-2"), out_of_stock("Also out")])
         reservations = count_statements(self.env.cr, "stock_move", "UPDATE", rows=(
             "was.state IS DISTINCT FROM now.state AND now.state IN ('assigned', 'partially_available')"))
         self.confirm_in_batch(by_batch)
