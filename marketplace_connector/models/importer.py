@@ -104,13 +104,23 @@ class MarketplaceOrderImporter(models.AbstractModel):
         return vals
 
     def _finish_new_order(self, sale, order, run):
-        """Steps after a new sale order exists: checks, marketplace status, hooks."""
+        """Steps after a new sale order exists: checks, marketplace status, hooks.
+
+        :param sale: the new ``sale.order``
+        :param order: its normalized order
+        :param run: the :class:`~odoo.addons.marketplace_connector.run.ImportRun`
+        """
         self._after_create(sale, order)
         self._apply_marketplace_status(sale, order, None, run)
         self._after_import(sale, order)
 
     def _update_order(self, sale, order, run):
-        """Write what changed on the marketplace, then apply its status."""
+        """Write what changed on the marketplace, then apply its status.
+
+        :param sale: the existing ``sale.order``
+        :param order: the normalized order, newer than what ``sale`` holds
+        :param run: the :class:`~odoo.addons.marketplace_connector.run.ImportRun`
+        """
         previous = sale.marketplace_order_status
         sale.write(self._prepare_update_vals(sale, order))
         self._apply_marketplace_status(sale, order, previous, run)

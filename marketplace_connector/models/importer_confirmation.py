@@ -24,7 +24,11 @@ class MarketplaceOrderImporter(models.AbstractModel):
                 and sale.marketplace_channel_id.auto_confirm)
 
     def _queue_confirmation(self, sale, run):
-        """Confirm now, or at the end of the page when the page confirms its orders together."""
+        """Confirm now, or at the end of the page when the page confirms its orders together.
+
+        :param sale: the ``sale.order`` to confirm
+        :param run: the :class:`~odoo.addons.marketplace_connector.run.ImportRun` (``run.page``)
+        """
         if run.page is not None and run.page.together:
             run.page.confirm(sale.id)
         else:
@@ -151,7 +155,10 @@ class MarketplaceOrderImporter(models.AbstractModel):
         """
 
     def _check_totals(self, sale, order):
-        """Flag a difference between the marketplace total and ours (the VAT addon decides what to do)."""
+        """Flag a difference between the marketplace total and ours (the VAT addon decides what to do).
+
+        :return: None; sets ``marketplace_total_mismatch`` on ``sale``
+        """
         if order.total_amount is None:
             return
         ours = sale.amount_total if self._prices_include_tax(sale.marketplace_channel_id, order) else sale.amount_untaxed

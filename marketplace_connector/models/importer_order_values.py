@@ -60,7 +60,10 @@ class MarketplaceOrderImporter(models.AbstractModel):
             partner, delivery=shipping_address)
 
     def _default_team(self, channel, run):
-        """Sales team Odoo would pick for the channel's company (resolved once per run)."""
+        """Sales team Odoo would pick for the channel's company (resolved once per run).
+
+        :return: the ``crm.team`` (empty when none)
+        """
         if channel.id in run.teams:
             return self.env["crm.team"].browse(run.teams[channel.id])
         team = self.env["crm.team"].with_company(channel.company_id)._get_default_team_id(
@@ -95,7 +98,10 @@ class MarketplaceOrderImporter(models.AbstractModel):
 
     # -- currency and pricelist -----------------------------------------------------------
     def _find_currency(self, code, run):
-        """The currency of an ISO code, active or not (memoized per run)."""
+        """The currency of an ISO code, active or not (memoized per run).
+
+        :return: the ``res.currency`` (empty when unknown)
+        """
         if code in run.currencies:
             return self.env["res.currency"].browse(run.currencies[code])
         currency = self.env["res.currency"].with_context(active_test=False).search([("name", "=", code)], limit=1)
@@ -126,12 +132,16 @@ class MarketplaceOrderImporter(models.AbstractModel):
 
     # -- taxes ----------------------------------------------------------------------------
     def _prices_include_tax(self, channel, order):
+        """:return: True when the order's prices include taxes (the channel's setting decides)"""
         if channel.prices_include_tax == "marketplace":
             return order.prices_include_tax
         return channel.prices_include_tax == "included"
 
     def _line_taxes(self, channel, order, fiscal_position, product, run):
-        """Product taxes through the order's fiscal position, in the order's tax basis."""
+        """Product taxes through the order's fiscal position, in the order's tax basis.
+
+        :return: the ``account.tax`` of a line of ``product``
+        """
         taxes = product.taxes_id.filtered(lambda t: t.company_id == channel.company_id)
         taxes = fiscal_position.map_tax(taxes)
         if self._prices_include_tax(channel, order):
@@ -212,6 +222,7 @@ class MarketplaceOrderImporter(models.AbstractModel):
         return vals
 
     def _prepare_shipping_line_vals(self, channel, order, fiscal_position, run):
+        """:return: the values of the shipping line (the channel's shipping product)"""
         product = channel.shipping_product_id
         if not product:
             raise InvalidOrderError(_("The channel has no shipping product: set one on the channel, then Retry."))

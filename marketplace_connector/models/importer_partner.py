@@ -36,6 +36,7 @@ class MarketplaceOrderImporter(models.AbstractModel):
                 or self._find_partner_by_address(channel, order))
 
     def _find_partner_by_binding(self, channel, order, run):
+        """:return: the partner bound to the order's customer id on this channel (empty when none)"""
         if not order.customer_external_id:
             return self.env["res.partner"]
         binding = self.env["marketplace.partner.binding"].search(
@@ -51,7 +52,10 @@ class MarketplaceOrderImporter(models.AbstractModel):
         return [("parent_id", "=", False), ("company_id", "in", (False, channel.company_id.id))]
 
     def _find_partner_by_email(self, channel, order):
-        """Same normalized e-mail address (indexed: the lookup stays fast as contacts pile up)."""
+        """Same normalized e-mail address (indexed: the lookup stays fast as contacts pile up).
+
+        :return: the ``res.partner`` found (empty when none)
+        """
         email = email_normalize(order.billing.email or order.shipping.email or "")
         if not email:
             return self.env["res.partner"]
@@ -59,6 +63,10 @@ class MarketplaceOrderImporter(models.AbstractModel):
                                               limit=1)
 
     def _find_partner_by_address(self, channel, order):
+        """Same name, zip, country and street (compared squashed).
+
+        :return: the ``res.partner`` found (empty when none)
+        """
         billing = order.billing
         name = self._buyer_name(order)
         if not (name and billing.zip):
@@ -93,6 +101,7 @@ class MarketplaceOrderImporter(models.AbstractModel):
         return vals
 
     def _create_partner(self, channel, order, run):
+        """:return: a new buyer for ``order`` (:meth:`_prepare_partner_vals`)"""
         return self.env["res.partner"].create(self._prepare_partner_vals(channel, order, run))
 
     def _bind_partner(self, channel, order, partner, run):
@@ -268,6 +277,8 @@ class MarketplaceOrderImporter(models.AbstractModel):
         return vals
 
     def _find_country(self, code, run):
+        """:return: the ``res.country`` of an ISO code (memoized per run); raises
+        :class:`InvalidOrderError` when unknown"""
         if code in run.countries:
             return self.env["res.country"].browse(run.countries[code])
         country = self.env["res.country"].search([("code", "=", code)], limit=1)
@@ -291,12 +302,16 @@ class MarketplaceOrderImporter(models.AbstractModel):
         return not partner.is_company and partner.marketplace_address_key == fingerprint
 
     def _prepare_child_address_vals(self, partner, address, address_type, run):
+        """:return: the values of a contact of ``partner`` (type invoice or delivery) for ``address``"""
         vals = self._prepare_address_vals(address, run)
         vals.update({"parent_id": partner.id, "type": address_type, "marketplace_address_key": address.fingerprint()})
         return vals
 
     def _find_or_create_address(self, partner, address, address_type, run=None):
-        """Reuse the child contact with the same address, else create one."""
+        """Reuse the child contact with the same address, else create one.
+
+        :return: the contact (``res.partner``)
+        """
         return self._find_or_create_addresses(partner, [(address, address_type)], run)[0]
 
     def _find_or_create_addresses(self, partner, wanted, run=None):
