@@ -9,7 +9,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from odoo.http import request
 
-from ..models.marketplace_channel import WEBHOOK_MAX_BYTES
+from ..tools import WEBHOOK_MAX_BYTES
 
 
 def read_limited_body(limit):

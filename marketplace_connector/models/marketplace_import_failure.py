@@ -41,8 +41,12 @@ class MarketplaceImportFailure(models.Model):
                             "payload": text})
 
     @api.model
-    def _resolve(self, channel, external_id, sale):
-        known = (self.env.context.get("marketplace_run_cache") or {}).get("failure_refs")
+    def _resolve(self, channel, external_id, sale, run=None):
+        """Close the open failure of an order now imported as ``sale``.
+
+        :param run: the import run, which knows the open failures of its page (default: search)
+        """
+        known = run.failure_refs if run else None
         if known is not None and external_id not in known:
             return
         open_failures = self.search([("channel_id", "=", channel.id), ("external_id", "=", external_id),
@@ -62,7 +66,7 @@ class MarketplaceImportFailure(models.Model):
                 payload = None
             if payload is None:
                 payload = json.loads(failure.payload or "null")
-            channel._import_payload(transport, payload)
+            channel._import_one_payload(transport, payload)
         return True
 
     def action_open_order(self):

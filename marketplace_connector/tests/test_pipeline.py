@@ -263,7 +263,7 @@ class TestChannelRunLock(MarketplaceCase):
         concurrently (serialization failures under two cron threads)."""
         from odoo.sql_db import db_connect
 
-        from ..models.marketplace_channel import LOCK_NAMESPACE
+        from ..tools import LOCK_NAMESPACE
 
         other = db_connect(self.env.cr.dbname).cursor()
         try:

@@ -1,13 +1,15 @@
 """One sale order per Cdiscount order while the legacy SOAP and the REST channels both run."""
 from odoo import _, api, models
 
+from odoo.addons.marketplace_connector.run import SKIPPED
+
 
 class MarketplaceOrderImporter(models.AbstractModel):
     _inherit = "marketplace.order.importer"
 
-    def _find_existing_order(self, channel, order):
+    def _find_existing_order(self, channel, order, run):
         """Also find the sale order the linked legacy/REST channel made for the same order number."""
-        sale = super()._find_existing_order(channel, order)
+        sale = super()._find_existing_order(channel, order, run)
         if sale or not order.reference:
             return sale
         Sale = self.env["sale.order"].with_context(active_test=False)
@@ -23,21 +25,23 @@ class MarketplaceOrderImporter(models.AbstractModel):
         return sale
 
     @api.model
-    def _import_order(self, channel, order):
-        sale = self._find_existing_order(channel, order)
+    def _import_item(self, channel, item, run):
+        order = item.order
+        sale = self._find_existing_order(channel, order, run)
         if sale and sale.marketplace_channel_id != channel:
             if channel.channel_type == "cdiscount_soap":
                 # Orders the legacy API knows keep being served by the legacy channel.
-                self._take_over_legacy_order(channel, sale, order)
+                self._take_over_legacy_order(channel, sale, order, run)
             elif sale.marketplace_channel_id.active:
-                return sale, False  # the (active) legacy channel serves it
-        return super()._import_order(channel, order)
+                item.done(sale, SKIPPED)  # the (active) legacy channel serves it
+                return item
+        return super()._import_item(channel, item, run)
 
-    def _take_over_legacy_order(self, channel, sale, order):
+    def _take_over_legacy_order(self, channel, sale, order, run):
         """Bind a sale order made by the REST channel to the legacy channel (ids of the legacy API)."""
         line_ids = {}
         for line in order.lines:
-            product = self._find_product(channel, line)
+            product = self._find_product(channel, line, run)
             line_ids.setdefault(product.id, []).append(line.external_id)
         for sale_line in sale.order_line.filtered("marketplace_line_id"):
             ids = line_ids.get(sale_line.product_id.id)
@@ -45,7 +49,7 @@ class MarketplaceOrderImporter(models.AbstractModel):
                 sale_line.marketplace_line_id = ids.pop(0)
         previous = sale.marketplace_channel_id
         sale.write({"marketplace_channel_id": channel.id, "marketplace_order_ref": order.external_id})
-        self._forget_absent_order(channel, order)
+        self._forget_absent_order(channel, order, run)
         sale.message_post(body=_(
             "Order %(ref)s is served by the legacy channel %(legacy)s (it was imported by %(rest)s).",
             ref=order.reference, legacy=channel.name, rest=previous.name))

@@ -11,7 +11,8 @@ import random
 
 from odoo import _, api, fields, models
 
-from odoo.addons.marketplace_connector.models.marketplace_channel import ConcurrentUpdate
+from odoo.addons.marketplace_connector.run import QUEUED, ImportRun, Page
+from odoo.addons.marketplace_connector.tools import ConcurrentUpdate
 from odoo.addons.queue_job.exception import RetryableJobError
 
 _logger = logging.getLogger(__name__)
@@ -56,23 +57,18 @@ class MarketplaceChannel(models.Model):
         return f"marketplace-page-{channel_id}-{digest}"
 
     # -- order pages --------------------------------------------------------------------
-    def _import_order_page(self, transport, page, stats):
+    def _import_order_page(self, transport, page, run):
+        """Queue the page as one job (its items' outcome: queued); the job imports it."""
         if not self._queue_job_dispatch_enabled():
-            return super()._import_order_page(transport, page, stats)
-        keys, newest = [], None
-        for payload in page:
-            try:
-                external_id, updated_raw = transport.order_key(payload)
-            except Exception:  # the job records the unreadable payload as a failure
-                external_id, updated_raw = "", ""
-            keys.append((external_id, updated_raw))
-            updated_at = self._parse_updated(updated_raw) if updated_raw else None
-            if updated_at and (newest is None or updated_at > newest):
-                newest = updated_at
-        self._delay_order_page(page, keys)
-        stats["queued"] = stats.get("queued", 0) + len(page)
+            return super()._import_order_page(transport, page, run)
+        page, run = Page.of(transport, page), ImportRun.of(run)
+        # an unreadable payload has the key ("", ""): the job records it as a failure
+        self._delay_order_page(page.payloads, [(item.external_id, item.updated_raw) for item in page.items])
+        for item in page.items:
+            item.outcome = QUEUED
+            run.count(QUEUED)
         # The job row and the cursor are committed together by the run (or not at all).
-        return newest
+        return page.newest_listed()
 
     def _delay_order_page(self, page, keys):
         """Queue one job for a page; nothing when a job for the very same page still waits."""
@@ -95,15 +91,15 @@ class MarketplaceChannel(models.Model):
         self.ensure_one()
         channel = self._job_env()
         transport = channel._get_transport()
-        stats = {"imported": 0, "failed": 0, "skipped": 0}
+        run = ImportRun()
         try:
-            channel._import_order_page(transport, payloads, stats)
+            channel._import_order_page(transport, Page.read(transport, payloads), run)
         except ConcurrentUpdate as exc:
             raise RetryableJobError(
                 _("A concurrent update interrupted the page (%(error)s): it is retried.",
                   error=str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__),
                 seconds=random.randint(*RETRY_ON_CONCURRENCY)) from exc
-        return _("Imported %(imported)s, unchanged %(skipped)s, failed %(failed)s", **stats)
+        return _("Imported %(imported)s, unchanged %(skipped)s, failed %(failed)s", **run.stats)
 
     # -- offers ---------------------------------------------------------------------------
     def _push_offers(self):

@@ -18,13 +18,17 @@ CHECK_STATE_BY_VIES = {"valid": "valid", "invalid": "invalid", "invalid_input": 
 class MarketplaceOrderImporter(models.AbstractModel):
     _inherit = "marketplace.order.importer"
 
-    def _prepare_order_vals(self, channel, order, partner, invoice_address, shipping_address):
-        vals = super()._prepare_order_vals(channel, order, partner, invoice_address, shipping_address)
-        vals.update(self._prepare_vat_vals(channel, order, partner))
+    def _prepare_order_vals(self, channel, order, partner, invoice_address, shipping_address, run):
+        vals = super()._prepare_order_vals(channel, order, partner, invoice_address, shipping_address, run)
+        vals.update(self._prepare_vat_vals(channel, order, partner, run))
         return vals
 
-    def _prepare_vat_vals(self, channel, order, partner):
-        """Regime, fiscal position and VIES state of a new order (EU-established companies only)."""
+    def _prepare_vat_vals(self, channel, order, partner, run):
+        """Regime, fiscal position and VIES state of a new order (EU-established companies only).
+
+        :param run: the import run (memoizes the fiscal positions)
+        :return: dict of ``sale.order`` values (empty outside the EU)
+        """
         company = channel.company_id
         if (company.account_fiscal_country_id.code or company.country_id.code) not in EU_MEMBER_STATES:
             return {}
@@ -43,7 +47,7 @@ class MarketplaceOrderImporter(models.AbstractModel):
         }
         decision = self._decide_regime(channel, order.shipping.country_code, order.shipping.zip, check,
                                        is_business, goods_value, buyer_vat_country=(buyer_vat or "")[:2])
-        position = self._regime_fiscal_position(company, decision)
+        position = self._regime_fiscal_position(company, decision, run)
         vals.update({
             "marketplace_vat_regime": decision.regime.value,
             "marketplace_vat_reason": self.env["sale.order"]._marketplace_regime_reason(decision),
@@ -51,14 +55,14 @@ class MarketplaceOrderImporter(models.AbstractModel):
         })
         return vals
 
-    def _regime_fiscal_position(self, company, decision):
+    def _regime_fiscal_position(self, company, decision, run):
         """The company's position for a regime decision (memoized per import run)."""
-        cache = self._run_cache("regime_positions")
+        cache = run.memo("regime_positions")
         key = (company.id, decision.regime.value, decision.tax_country)
-        if cache is not None and key in cache:
+        if key in cache:
             return self.env["account.fiscal.position"].browse(cache[key])
         position = company._marketplace_fiscal_position_for(decision.regime.value, decision.tax_country)
-        if cache is not None and position:
+        if position:
             cache[key] = position.id
         return position
 

@@ -1,0 +1,228 @@
+"""The marketplace channel: configuration, counters, the transport factory, the exchange log and
+redaction. The other concerns of the same model live beside it:
+
+- ``channel_import.py``: scheduled actions, the per-channel lock, the import run and its cursor;
+- ``channel_import_page.py``: one page of orders, and one order alone (Retry, webhooks);
+- ``channel_actions.py``: buttons, offer push, ship, refund, accept and refuse;
+- ``channel_webhook.py``: webhook verification and the import it triggers;
+- ``channel_dashboard.py``: KPIs, guided set-up, type defaults and the daily digest.
+"""
+import json
+
+from odoo import fields, models
+
+from ..transport import TransportConfig, get_transport_class
+from ..transport.base import TokenStore
+from ..transport.http import redact_text
+
+MANAGER = "marketplace_connector.group_marketplace_manager"
+
+
+class ChannelTokenStore(TokenStore):
+    """Keeps the transport's access token on the channel between runs."""
+
+    def __init__(self, channel):
+        self.channel = channel.sudo()
+        super().__init__(self.channel.access_token or None, self.channel.access_token_expires_at or 0.0)
+
+    def set(self, token, expires_at):
+        super().set(token, expires_at)
+        self.channel.write({"access_token": token or False, "access_token_expires_at": expires_at or 0.0})
+
+
+class MarketplaceChannel(models.Model):
+    _name = "marketplace.channel"
+    _description = "Marketplace Channel"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "sequence, name"
+
+    # -- identity ---------------------------------------------------------------------
+    name = fields.Char(required=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    channel_type = fields.Selection(selection=[], string="Type", required=True, tracking=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    user_id = fields.Many2one(
+        "res.users", string="Responsible", default=lambda self: self.env.user,
+        help="Receives the activities raised by sync failures.")
+    color = fields.Integer()
+
+    # -- connection -------------------------------------------------------------------
+    base_url = fields.Char(
+        "API base URL", required=True, tracking=True,
+        help="Overridable for sandboxes and for the bundled simulator.")
+    api_account = fields.Char(
+        "Account / seller id", tracking=True, help="Seller id, site id or shop name, as the marketplace names it.")
+    api_login = fields.Char("Client id / login", groups=MANAGER, copy=False, exportable=False)
+    api_secret = fields.Char("Client secret / password / token", groups=MANAGER, copy=False, exportable=False)
+    webhook_secret = fields.Char(groups=MANAGER, copy=False, exportable=False)
+    webhook_url = fields.Char(
+        "Webhook URL", compute="_compute_webhook_url",
+        help="Where the marketplace posts its order webhooks (empty: this type has none).")
+    access_token = fields.Char(groups=MANAGER, copy=False, exportable=False, readonly=True)
+    access_token_expires_at = fields.Float(groups=MANAGER, copy=False, exportable=False, readonly=True)
+    timeout = fields.Integer("Timeout (s)", default=30)
+    page_size = fields.Integer(default=100, help="Orders per listing page (capped by each marketplace).")
+    connection_state = fields.Selection(
+        [("unknown", "Not tested"), ("ok", "Connected"), ("error", "Error")], default="unknown", readonly=True,
+        copy=False)
+    connection_message = fields.Text(readonly=True, copy=False)
+
+    # -- sales defaults ---------------------------------------------------------------
+    warehouse_id = fields.Many2one(
+        "stock.warehouse", check_company=True,
+        default=lambda self: self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1))
+    team_id = fields.Many2one("crm.team", "Sales team", check_company=True)
+    pricelist_id = fields.Many2one("product.pricelist", check_company=True)
+    currency_id = fields.Many2one("res.currency", related="company_id.currency_id")
+    payment_term_id = fields.Many2one("account.payment.term", check_company=True)
+    shipping_product_id = fields.Many2one(
+        "product.product", default=lambda self: self.env.ref(
+            "marketplace_connector.product_marketplace_shipping", raise_if_not_found=False))
+    discount_product_id = fields.Many2one(
+        "product.product", default=lambda self: self.env.ref(
+            "marketplace_connector.product_marketplace_discount", raise_if_not_found=False))
+    prices_include_tax = fields.Selection(
+        [("marketplace", "As the marketplace says"), ("included", "Always tax included"),
+         ("excluded", "Always tax excluded")], default="marketplace", required=True)
+
+    # -- policies ---------------------------------------------------------------------
+    auto_confirm = fields.Boolean("Confirm orders automatically", default=True)
+    auto_accept = fields.Boolean(
+        "Accept orders automatically", default=False,
+        help="Orders waiting for acceptance are accepted when every product is in stock.")
+    ship_on_validate = fields.Boolean(
+        "Send shipments on delivery validation", default=True,
+        help="Validating a delivery queues its carrier and tracking number for the marketplace.")
+    log_retention_days = fields.Integer(default=30)
+    follow_customers = fields.Boolean(
+        "Buyers follow their orders", default=False,
+        help="Off: imported buyers are not subscribed to their orders, so Odoo never e-mails them; "
+             "marketplaces want buyers contacted through their own messaging.")
+
+    # -- scheduling and cursor ------------------------------------------------------
+    import_interval = fields.Integer("Order import every (min)", default=15)
+    offer_interval = fields.Integer("Offer push every (min)", default=60)
+    overlap_minutes = fields.Integer(
+        "Overlap window (min)", default=10,
+        help="Each run re-reads orders updated this long before the cursor: late writes are not missed.")
+    lookback_days = fields.Integer(
+        "Daily look-back (days)", default=2, help="Once a day, re-read the orders updated in the last N days.")
+    import_cursor = fields.Datetime(
+        "Orders imported up to", copy=False, tracking=True,
+        help="Marketplace 'updated at' of the last order fully processed (UTC).")
+    initial_import_days = fields.Integer("First import covers (days)", default=7)
+    last_import_at = fields.Datetime(readonly=True, copy=False)
+    last_import_success_at = fields.Datetime("Last successful sync", readonly=True, copy=False)
+    last_lookback_at = fields.Datetime(readonly=True, copy=False)
+    last_offer_push_at = fields.Datetime(readonly=True, copy=False)
+    paused_until = fields.Datetime(
+        copy=False, tracking=True, help="Set when the marketplace asks us to wait (quota, rate limit).")
+    last_error = fields.Text(readonly=True, copy=False)
+
+    # -- relations and counters -----------------------------------------------------
+    order_ids = fields.One2many("sale.order", "marketplace_channel_id")
+    offer_ids = fields.One2many("marketplace.offer", "channel_id")
+    failure_ids = fields.One2many("marketplace.import.failure", "channel_id")
+    order_count = fields.Integer(compute="_compute_counts")
+    offer_count = fields.Integer(compute="_compute_counts")
+    failure_count = fields.Integer(compute="_compute_counts")
+    log_count = fields.Integer(compute="_compute_counts")
+
+    _sql_constraints = [
+        ("positive_intervals", "CHECK(import_interval > 0 AND offer_interval > 0)",
+         "Sync intervals must be positive."),
+        ("overlap_not_negative", "CHECK(overlap_minutes >= 0)", "The overlap window cannot be negative."),
+    ]
+
+    def _compute_counts(self):
+        def grouped(model, domain):
+            rows = self.env[model]._read_group(domain + [("channel_id", "in", self.ids)], ["channel_id"], ["__count"])
+            return {channel.id: count for channel, count in rows}
+
+        orders = {
+            channel.id: count for channel, count in self.env["sale.order"]._read_group(
+                [("marketplace_channel_id", "in", self.ids)], ["marketplace_channel_id"], ["__count"])}
+        offers = grouped("marketplace.offer", [])
+        failures = grouped("marketplace.import.failure", [("state", "=", "open")])
+        logs = grouped("marketplace.sync.log", [])
+        for channel in self:
+            channel.order_count = orders.get(channel.id, 0)
+            channel.offer_count = offers.get(channel.id, 0)
+            channel.failure_count = failures.get(channel.id, 0)
+            channel.log_count = logs.get(channel.id, 0)
+
+    # -- transport ------------------------------------------------------------------
+    def _prepare_transport_config(self):
+        """Values for :class:`TransportConfig`; connector addons extend ``options``."""
+        self.ensure_one()
+        channel = self.sudo()
+        return {
+            "base_url": channel.base_url,
+            "credentials": {
+                "login": channel.api_login or "",
+                "secret": channel.api_secret or "",
+                "webhook_secret": channel.webhook_secret or "",
+            },
+            "options": {"account": channel.api_account or "", "page_size": channel.page_size or 100},
+            "timeout": channel.timeout or 30,
+            "token_store": ChannelTokenStore(channel),
+        }
+
+    def _get_transport(self, operation_prefix=""):
+        self.ensure_one()
+        config = TransportConfig(**self._prepare_transport_config())
+        transport_class = get_transport_class(self.channel_type)
+        return transport_class(config, recorder=self._make_recorder(config.secret_values()),
+                               **self._transport_kwargs())
+
+    def _get_transport_class(self):
+        self.ensure_one()
+        return get_transport_class(self.channel_type)
+
+    def _transport_kwargs(self):
+        """Extra keyword arguments for the transport (tests pass a fast ``sleep``)."""
+        sleep = self.env.context.get("marketplace_sleep")
+        return {"sleep": sleep} if sleep else {}
+
+    def _make_recorder(self, secrets):
+        channel = self
+
+        def record(exchange):
+            channel._log_exchange(exchange, secrets)
+
+        return record
+
+    def _log_exchange(self, exchange, secrets=()):
+        self.env["marketplace.sync.log"].sudo().create({
+            "channel_id": self.id,
+            "operation": exchange.operation,
+            "method": exchange.method,
+            "url": self._redact(redact_text(exchange.url, secrets)),  # _redact: also the current access token
+            "status_code": exchange.status or 0,
+            "duration_ms": exchange.duration_ms,
+            "state": "ok" if exchange.ok else "error",
+            "error": self._redact(redact_text(exchange.error or "", secrets)) or False,
+        })
+
+    def _export_rows(self, fields, *, _is_toplevel_call=True):
+        """Credentials (non-exportable fields) are never exported, even by managers and through
+        related paths (``marketplace_channel_id/api_secret``): their cells are emptied."""
+        rows = super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
+        hidden = [i for i, path in enumerate(fields)
+                  if path and path[0] in self._fields and not self._fields[path[0]].exportable]
+        for row in rows:
+            for index in hidden:
+                row[index] = ""
+        return rows
+
+    def _redact(self, text):
+        self.ensure_one()
+        channel = self.sudo()
+        secrets = [channel.api_login, channel.api_secret, channel.webhook_secret, channel.access_token]
+        return redact_text(text or "", [s for s in secrets if s])
+
+    def _payload_json(self, payload):
+        text = json.dumps(payload, indent=1, ensure_ascii=False, default=str)
+        # lone surrogates ("\udcff" JSON escapes) are not UTF-8: PostgreSQL would refuse the failure record
+        return self._redact(text.encode("utf-8", "replace").decode("utf-8"))
