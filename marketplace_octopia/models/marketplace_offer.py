@@ -6,7 +6,7 @@ The attributes the JSON offer flow cannot carry go by XML offer package
 from odoo import api, fields, models
 from odoo.osv import expression
 
-from ..transport.offers import xml_only_fingerprint
+from marketplace_transport.octopia.offers import xml_only_fingerprint
 
 PACKAGING_UNITS = [("None", "None"), ("Liter", "Liter"), ("Kilogram", "Kilogram"),
                    ("SquareMeter", "Square meter"), ("CubicMeter", "Cubic meter"), ("Piece", "Piece")]

@@ -16,14 +16,14 @@ from hypothesis import strategies as st
 
 from marketplace_simulator import octopia as sim
 
-from odoo.addons.marketplace_connector.transport import (
+from marketplace_transport import (
     InvalidOrderError,
     NormalizedOrder,
     OrderStatus,
     TransportConfig,
 )
-from odoo.addons.marketplace_connector.transport.normalized import MAX_QUANTITY, MAX_TEXT, MAX_UNIT_PRICE
-from odoo.addons.marketplace_octopia.transport.rest import OctopiaRestTransport
+from marketplace_transport.normalized import MAX_QUANTITY, MAX_TEXT, MAX_UNIT_PRICE
+from marketplace_transport.octopia.rest import OctopiaRestTransport
 
 BASE_ORDERS = sim.generate_orders(6, seed=11)
 TRANSPORT = OctopiaRestTransport(TransportConfig(base_url="http://127.0.0.1:9/seller/v2",
