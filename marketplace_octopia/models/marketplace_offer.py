@@ -51,7 +51,7 @@ class MarketplaceOffer(models.Model):
         return update
 
     def _prepare_octopia_extra(self):
-        """Keys understood by ``marketplace_octopia.transport.offers``; empty values are left out."""
+        """Keys understood by ``marketplace_transport.octopia.offers``; empty values are left out."""
         self.ensure_one()
         values = {
             "condition": self.octopia_condition or "New",

@@ -1,6 +1,6 @@
 """Generative test of the Octopia normalizer: any payload gives a clean order or InvalidOrderError.
 
-Pure test (no database): ``scripts/pytest-pure.sh tests/test_normalizer_fuzz.py``.
+Pure test (no database): ``scripts/test-pure.sh tests/transport/test_normalizer_fuzz.py``.
 Payloads start from realistic simulator orders and get fields replaced, removed or corrupted
 with random JSON values (wrong types, huge numbers, NaN, control characters, lone surrogates,
 dates out of range...). The invariant: ``normalize_order`` returns a cleaned
