@@ -17,4 +17,4 @@ db-stop:
 	@bash scripts/pg.sh stop
 
 clean: db-stop
-	rm -rf .local .venv
+	rm -rf .local .venv .venv-pure

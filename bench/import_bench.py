@@ -569,7 +569,7 @@ class Child:
                                         dispatch=(mode == "enqueue"))
             profiler = None
             if mode == "profile":
-                from odoo.addons.marketplace_octopia.transport.rest import OctopiaRestTransport
+                from marketplace_transport.octopia.rest import OctopiaRestTransport
 
                 profiler = PhaseProfiler(env)
                 profiler.install(OctopiaRestTransport)

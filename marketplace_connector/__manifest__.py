@@ -6,7 +6,7 @@
     "license": "LGPL-3",
     "author": "Marketplace suite developers",
     "depends": ["sale_management", "sale_stock", "stock_delivery", "mail"],
-    "external_dependencies": {"python": ["requests"]},
+    "external_dependencies": {"python": ["marketplace_transport", "requests"]},
     "data": [
         "security/marketplace_security.xml",
         "security/ir.model.access.csv",

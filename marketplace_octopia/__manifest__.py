@@ -6,7 +6,7 @@
     "license": "LGPL-3",
     "author": "Marketplace suite developers",
     "depends": ["marketplace_connector"],
-    "external_dependencies": {"python": ["requests", "zeep"]},
+    "external_dependencies": {"python": ["marketplace_transport", "requests", "zeep"]},
     "data": [
         "security/ir.model.access.csv",
         "security/octopia_security.xml",

@@ -1,1 +1,3 @@
-from . import models, transport
+from marketplace_transport import prestashop  # noqa: F401 (registers the "prestashop" transport)
+
+from . import models

@@ -8,7 +8,7 @@
     "license": "LGPL-3",
     "author": "Marketplace suite developers",
     "depends": ["marketplace_connector", "account", "base_vat", "sale_stock"],
-    "external_dependencies": {"python": ["zeep", "python-stdnum"]},
+    "external_dependencies": {"python": ["marketplace_transport", "zeep", "python-stdnum"]},
     "data": [
         "security/ir.model.access.csv",
         "data/ir_cron.xml",

@@ -1,1 +1,3 @@
-from . import models, transport
+from marketplace_transport import wix  # noqa: F401 (registers the "wix" transport)
+
+from . import models

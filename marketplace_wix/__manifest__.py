@@ -6,7 +6,7 @@
     "license": "LGPL-3",
     "author": "Marketplace suite developers",
     "depends": ["marketplace_connector"],
-    "external_dependencies": {"python": ["requests"]},
+    "external_dependencies": {"python": ["marketplace_transport", "requests"]},
     "data": ["views/marketplace_channel_views.xml"],
     "demo": ["demo/wix_demo.xml"],
     "installable": True,

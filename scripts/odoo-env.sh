@@ -2,6 +2,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$ROOT/scripts/venv.sh"
+# marketplace_transport (the add-ons' pure-Python package) from this checkout, whatever the venv holds
+export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
 ODOO_SRC="$("$ROOT/scripts/odoo-source.sh")"
 PG_PORT="$("$ROOT/scripts/pg.sh" start)"
 PY="$ROOT/.venv/bin/python"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Run transport/simulator tests that need Odoo importable but none of our modules installed:
-#   scripts/pytest-pure.sh tests/test_octopia_rest_transport.py -k token
+# Run tests that need Odoo importable but none of our modules installed (the transport tests need no
+# Odoo at all: scripts/test-pure.sh):
+#   scripts/pytest-pure.sh tests/test_vat_regime.py -k oss
 # Uses a database copied once from the template (never the template itself: copies need it idle).
 source "$(dirname "$0")/odoo-env.sh"
 db="mkt_pure"

@@ -4,6 +4,10 @@
 #   TEST_DB=mkt_test_me scripts/test.sh marketplace_octopia/tests -k ship
 #   REUSE_DB=1 ...                       # keep the database, only update our modules (fast)
 # Exit code 5 (no test collected) is an error only when the whole suite was asked for.
+# The whole suite starts with the transport tests in a Python without Odoo (scripts/test-pure.sh).
+if [ $# -eq 0 ]; then
+  bash "$(dirname "$0")/test-pure.sh" || { echo "transport tests without Odoo failed" >&2; exit 1; }
+fi
 export WITH_QUEUE_JOB="${WITH_QUEUE_JOB:-1}"  # OCA queue_job, for the scale-out glue's tests
 source "$(dirname "$0")/odoo-env.sh"
 db="${TEST_DB:-mkt_test}"

@@ -26,7 +26,13 @@ with_queue_job
 
 stamp="$venv/.stamp"
 want="$(cat "$root/constraints.txt" "$src/requirements.txt" "$root/scripts/venv.sh" | sha1sum | cut -c1-16) $src"
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then exit 0; fi
+# The add-ons import marketplace_transport (setup.cfg), installed editable. A venv shared between
+# checkouts keeps the one it finds; scripts/odoo-env.sh puts the running checkout first on PYTHONPATH.
+with_transport_package() {
+  (cd / && "$venv/bin/python" -I -c "import marketplace_transport") 2>/dev/null && return 0
+  "$venv/bin/pip" install --quiet --no-deps --no-build-isolation -e "$root"
+}
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then with_transport_package; exit 0; fi
 
 [ -x "$venv/bin/python" ] || "$py" -m venv "$venv"
 reqs="$venv/odoo-requirements.txt"
@@ -39,5 +45,6 @@ grep -v -E '^(cbor2|python-ldap)[ =]' "$src/requirements.txt" > "$reqs"
 site="$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
 echo "$src" > "$site/odoo-source.pth"
 "$venv/bin/python" -c "import odoo.release as r; assert r.version_info[:2] == (18, 0), r.version"
+with_transport_package
 echo "$want" > "$stamp"
 with_queue_job  # optional extra, see above

@@ -5,6 +5,8 @@ import pytest
 
 from odoo.addons.marketplace_vat.vat import rates
 
+from marketplace_transport.vies import VIES_PREFIXES
+
 EXPECTED_2026 = {
     "AT": 20.0, "BE": 21.0, "BG": 20.0, "HR": 25.0, "CY": 19.0, "CZ": 21.0, "DK": 25.0, "EE": 24.0,
     "FI": 25.5, "FR": 20.0, "DE": 19.0, "GR": 24.0, "HU": 27.0, "IE": 23.0, "IT": 22.0, "LV": 21.0,
@@ -16,6 +18,11 @@ EXPECTED_2026 = {
 def test_the_27_member_states():
     assert len(EXPECTED_2026) == 27
     assert rates.EU_MEMBER_STATES == frozenset(EXPECTED_2026)
+
+
+def test_vies_checks_the_same_member_states():
+    """The VIES client (without Odoo, from python-stdnum's list) knows the 27 states and XI."""
+    assert VIES_PREFIXES == {rates.vies_prefix(country) for country in rates.EU_MEMBER_STATES} | {"XI"}
 
 
 @pytest.mark.parametrize("country", sorted(EXPECTED_2026))

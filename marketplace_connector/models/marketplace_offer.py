@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import float_compare, split_every
 
-from ..transport import OfferUpdate
+from marketplace_transport import OfferUpdate
 
 PUSH_CHUNK = 500
 

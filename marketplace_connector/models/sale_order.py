@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..transport import MarketplaceError
+from marketplace_transport import MarketplaceError
 
 SYNC_STATES = [("none", "Not needed"), ("todo", "To send"), ("done", "Sent"), ("error", "Error")]
 

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import odoo
 from odoo.tests.common import TransactionCase
 
-from ..transport import NormalizedAddress, NormalizedLine, NormalizedOrder, OrderStatus
+from marketplace_transport import NormalizedAddress, NormalizedLine, NormalizedOrder, OrderStatus
 
 BASE_TIME = datetime(2026, 11, 2, 10, 0, tzinfo=timezone.utc)
 

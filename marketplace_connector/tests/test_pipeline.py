@@ -3,7 +3,8 @@ from datetime import timedelta
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from ..transport import InvalidOrderError, OrderStatus
+from marketplace_transport import InvalidOrderError, OrderStatus
+
 from .common import BASE_TIME, MarketplaceCase, make_address, make_order
 
 

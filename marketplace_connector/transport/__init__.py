@@ -1,29 +1,13 @@
-"""Transport layer: plain Python (requests/zeep), no ORM.
+"""Temporary alias of the pure-Python package :mod:`marketplace_transport` (to be removed).
 
-A transport talks to one marketplace API and returns orders in the normalized
-shape of :mod:`.normalized`. Odoo models only configure and orchestrate it.
+Modules not yet moved to ``from marketplace_transport import ...`` keep working:
+``from ..transport import X`` and ``from ..transport.<base|exceptions|http|normalized|webhook> import Y``
+resolve to the same objects as in ``marketplace_transport``.
 """
-from .base import MarketplaceTransport, TransportConfig, get_transport_class, register_transport
-from .exceptions import (
-    AuthenticationError,
-    InvalidOrderError,
-    MarketplaceError,
-    QuotaExhaustedError,
-    RateLimitedError,
-    RemoteError,
-    TemporaryError,
-    UserInputError,
-)
-from .http import Exchange, HttpClient
-from .normalized import (
-    NormalizedAddress,
-    NormalizedFee,
-    NormalizedLine,
-    NormalizedOrder,
-    OfferUpdate,
-    OfferResult,
-    OrderStatus,
-    RefundLine,
-    RefundRequest,
-    ShipmentRequest,
-)
+import sys
+
+from marketplace_transport import *  # noqa: F401,F403
+from marketplace_transport import base, exceptions, http, normalized, webhook
+
+for _module in (base, exceptions, http, normalized, webhook):
+    sys.modules[f"{__name__}.{_module.__name__.rpartition('.')[2]}"] = _module

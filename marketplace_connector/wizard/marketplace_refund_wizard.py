@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..transport import MarketplaceError, RefundLine, RefundRequest
+from marketplace_transport import MarketplaceError, RefundLine, RefundRequest
 
 
 class MarketplaceRefundWizard(models.TransientModel):

@@ -2,9 +2,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.marketplace_connector.transport import MarketplaceError
-
-from ..transport.rest import DEFAULT_SALES_CHANNEL, PRODUCTION_BASE_URL
+from marketplace_transport import MarketplaceError
+from marketplace_transport.octopia.rest import DEFAULT_SALES_CHANNEL, PRODUCTION_BASE_URL
 
 OCTOPIA = "octopia"
 # Lengow's Octopia rhythm (seed 004): orders every 15 min, offers every hour, daily 2-day pass

@@ -10,9 +10,8 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 
-from odoo.addons.marketplace_connector.transport import MarketplaceError, RemoteError
-
-from ..transport.offer_xml import MAX_OFFERS_PER_XML_PACKAGE, write_offer_packages
+from marketplace_transport import MarketplaceError, RemoteError
+from marketplace_transport.octopia.offer_xml import MAX_OFFERS_PER_XML_PACKAGE, write_offer_packages
 
 PACKAGE_ROUTE = "/marketplace_octopia/offer-package"
 PENDING_LIMIT = timedelta(days=2)  # then the package is given up and its offers sent again

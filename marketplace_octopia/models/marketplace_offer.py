@@ -6,7 +6,7 @@ The attributes the JSON offer flow cannot carry go by XML offer package
 from odoo import api, fields, models
 from odoo.osv import expression
 
-from ..transport.offers import xml_only_fingerprint
+from marketplace_transport.octopia.offers import xml_only_fingerprint
 
 PACKAGING_UNITS = [("None", "None"), ("Liter", "Liter"), ("Kilogram", "Kilogram"),
                    ("SquareMeter", "Square meter"), ("CubicMeter", "Cubic meter"), ("Piece", "Piece")]
@@ -51,7 +51,7 @@ class MarketplaceOffer(models.Model):
         return update
 
     def _prepare_octopia_extra(self):
-        """Keys understood by ``marketplace_octopia.transport.offers``; empty values are left out."""
+        """Keys understood by ``marketplace_transport.octopia.offers``; empty values are left out."""
         self.ensure_one()
         values = {
             "condition": self.octopia_condition or "New",

@@ -2,7 +2,7 @@
 from odoo import _, models
 from odoo.exceptions import UserError
 
-from odoo.addons.marketplace_connector.transport import MarketplaceError
+from marketplace_transport import MarketplaceError
 
 
 class SaleOrder(models.Model):

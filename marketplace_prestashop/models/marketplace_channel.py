@@ -2,9 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from odoo.addons.base.models.res_partner import _tz_get
-from odoo.addons.marketplace_connector.transport import OrderStatus
 
-from ..transport.prestashop import (
+from marketplace_transport.prestashop import (
     DEFAULT_REFUNDED_STATE,
     DEFAULT_SHIPPED_STATE,
     DEFAULT_TIMEZONE,
@@ -40,14 +39,13 @@ class MarketplaceChannel(models.Model):
             try:
                 parse_state_map(channel.prestashop_state_map)
             except StateMapError as exc:
-                if exc.status is None:
+                if exc.code == "state_map_syntax":
                     raise ValidationError(_(
                         "Order state mapping: the line “%(line)s” is not “<state id>=<status>” (for example "
-                        "14=to_ship).", line=exc.line)) from None
+                        "14=to_ship).", **exc.params)) from None
                 raise ValidationError(_(
                     "Order state mapping: “%(status)s” (state %(state)s) is not a status. Use one of: "
-                    "%(statuses)s.", status=exc.status, state=exc.state,
-                    statuses=", ".join(status.value for status in OrderStatus))) from None
+                    "%(statuses)s.", **exc.params)) from None
 
     def _prepare_transport_config(self):
         values = super()._prepare_transport_config()

@@ -1,7 +1,7 @@
 """Shopify channel type: options passed to the transport, and the webhook dispatch."""
 from odoo import api, fields, models
 
-from ..transport.shopify import API_VERSION, DEFAULT_VAT_ATTRIBUTES, webhook_order_id
+from marketplace_transport.shopify import API_VERSION, DEFAULT_VAT_ATTRIBUTES, webhook_order_id
 
 SHOPIFY = "shopify"
 WEBHOOK_ROUTE = "/marketplace/webhook/shopify"

@@ -7,8 +7,8 @@ from odoo.tests.common import HttpCase
 from odoo.addons.marketplace_connector.tests.common import ensure_http_server
 
 from marketplace_simulator import shopify as sim
+from marketplace_transport.shopify import sign_webhook
 
-from ..transport.shopify import sign_webhook
 from .common import WEBHOOK_SECRET, ShopifySimulatorCase, ShopifySimulatorMixin
 
 

@@ -5,7 +5,7 @@ from markupsafe import Markup, escape
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.marketplace_connector.transport import MarketplaceError
+from marketplace_transport import MarketplaceError
 
 from .account_fiscal_position import VAT_REGIMES
 from .sale_order import VAT_CHECK_STATES

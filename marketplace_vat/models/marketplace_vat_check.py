@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 
-from ..vat.vies import ViesClient, ViesStatus, split_vat
+from marketplace_transport.vies import ViesClient, ViesStatus, split_vat
 
 _logger = logging.getLogger(__name__)
 

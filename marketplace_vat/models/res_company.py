@@ -4,8 +4,9 @@ import logging
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
+from marketplace_transport.vies import DEFAULT_WSDL
+
 from ..vat.rates import EU_MEMBER_STATES, standard_rate
-from ..vat.vies import DEFAULT_WSDL
 
 _logger = logging.getLogger(__name__)
 

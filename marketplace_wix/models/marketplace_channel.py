@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from ..transport.wix import DEFAULT_REQUESTS_PER_MINUTE
+from marketplace_transport.wix import DEFAULT_REQUESTS_PER_MINUTE
 
 
 class MarketplaceChannel(models.Model):

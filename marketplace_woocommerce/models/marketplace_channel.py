@@ -3,7 +3,7 @@ import re
 
 from odoo import api, fields, models
 
-from ..transport.woocommerce import DEFAULT_VAT_META_KEYS, webhook_order_id
+from marketplace_transport.woocommerce import DEFAULT_VAT_META_KEYS, webhook_order_id
 
 WOOCOMMERCE = "woocommerce"
 WEBHOOK_ROUTE = "/marketplace/webhook/woocommerce"

@@ -6,7 +6,8 @@ from odoo.tests.common import HttpCase
 
 from odoo.addons.marketplace_connector.tests.common import ensure_http_server
 
-from ..transport.woocommerce import sign_webhook
+from marketplace_transport.woocommerce import sign_webhook
+
 from .common import WEBHOOK_SECRET, WooSimulatorCase, WooSimulatorMixin
 
 

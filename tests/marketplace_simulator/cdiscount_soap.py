@@ -36,7 +36,7 @@ SERVICE_PATH = "/MarketplaceAPIService.svc"
 STS_PATH = "/users/httpIssue.svc/"
 TOKEN_LIFETIME = 48 * 3600
 WSDL_FILE = (Path(__file__).resolve().parents[2]
-             / "marketplace_octopia" / "transport" / "wsdl" / "MarketplaceAPIService.wsdl")
+             / "marketplace_transport" / "octopia" / "wsdl" / "MarketplaceAPIService.wsdl")
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"

@@ -9,7 +9,7 @@ from lxml import etree
 from marketplace_simulator import SimulatorApp, SimulatorServer
 from marketplace_simulator import cdiscount_soap as sim
 
-from odoo.addons.marketplace_connector.transport import (
+from marketplace_transport import (
     AuthenticationError,
     OrderStatus,
     RefundLine,
@@ -21,8 +21,8 @@ from odoo.addons.marketplace_connector.transport import (
     UserInputError,
     get_transport_class,
 )
-from odoo.addons.marketplace_connector.transport.base import TokenStore
-from odoo.addons.marketplace_octopia.transport import soap
+from marketplace_transport.base import TokenStore
+from marketplace_transport.octopia import soap
 
 LOGIN, PASSWORD = "seller-api", "Pa55-w0rd-very-secret"
 ORD = sim.ORD

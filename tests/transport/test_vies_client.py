@@ -5,7 +5,7 @@ import pytest
 
 from marketplace_simulator import SimulatorApp, SimulatorServer
 from marketplace_simulator import vies as vies_sim
-from odoo.addons.marketplace_vat.vat.vies import DEFAULT_WSDL, ViesClient, ViesStatus, precheck, reset_breakers
+from marketplace_transport.vies import DEFAULT_WSDL, ViesClient, ViesStatus, precheck, reset_breakers
 
 REQUESTER = "FR40303265045"
 UNAVAILABLE_CODES = ["MS_UNAVAILABLE", "TIMEOUT", "SERVICE_UNAVAILABLE", "MS_MAX_CONCURRENT_REQ",

@@ -3,7 +3,7 @@ quick retries whose exchanges and sleeps are recorded instead of waited for."""
 from contextlib import contextmanager
 
 from marketplace_simulator import SimulatorApp, SimulatorServer
-from odoo.addons.marketplace_connector.transport import TransportConfig
+from marketplace_transport import TransportConfig
 
 #: retries of the tests: two quick attempts, never a long wait
 QUICK_RETRIES = {"max_retries": 2, "backoff": 0.01, "max_wait": 5}

@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from marketplace_simulator import prestashop as ps_sim
-from odoo.addons.marketplace_connector.transport import (
+from marketplace_transport import (
     AuthenticationError,
     InvalidOrderError,
     OrderStatus,
@@ -17,7 +17,7 @@ from odoo.addons.marketplace_connector.transport import (
     ShipmentRequest,
     UserInputError,
 )
-from odoo.addons.marketplace_prestashop.transport.prestashop import (
+from marketplace_transport.prestashop import (
     REFUND_LIMITS,
     STATUS_MAP,
     PrestashopTransport,

@@ -5,14 +5,14 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from marketplace_simulator import woocommerce as woo_sim
-from odoo.addons.marketplace_connector.transport import TemporaryError, TransportConfig
-from odoo.addons.marketplace_connector.transport.webhook import (
+from marketplace_transport import TemporaryError, TransportConfig
+from marketplace_transport.shopify import ShopifyTransport
+from marketplace_transport.webhook import (
     sign_hmac_sha256_base64,
     verify_hmac_sha256_base64,
 )
-from odoo.addons.marketplace_shopify.transport.shopify import ShopifyTransport
-from odoo.addons.marketplace_wix.transport.wix import WixTransport
-from odoo.addons.marketplace_woocommerce.transport.woocommerce import WooCommerceTransport
+from marketplace_transport.wix import WixTransport
+from marketplace_transport.woocommerce import WooCommerceTransport
 from transport_testing import build_transport, serve_simulator
 
 BODY = b"The quick brown fox jumps over the lazy dog"

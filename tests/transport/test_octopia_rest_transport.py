@@ -9,7 +9,7 @@ import requests
 from marketplace_simulator import SimulatorApp, SimulatorServer
 from marketplace_simulator import octopia as sim
 
-from odoo.addons.marketplace_connector.transport import (
+from marketplace_transport import (
     AuthenticationError,
     InvalidOrderError,
     OfferUpdate,
@@ -24,9 +24,9 @@ from odoo.addons.marketplace_connector.transport import (
     UserInputError,
     get_transport_class,
 )
-from odoo.addons.marketplace_connector.transport.base import TokenStore
-from odoo.addons.marketplace_octopia.transport.offers import xml_offer_attributes
-from odoo.addons.marketplace_octopia.transport.rest import (
+from marketplace_transport.base import TokenStore
+from marketplace_transport.octopia.offers import xml_offer_attributes
+from marketplace_transport.octopia.rest import (
     PRODUCTION_TOKEN_URL,
     OctopiaRestTransport,
     parse_quota_delay,

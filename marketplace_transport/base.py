@@ -24,7 +24,8 @@ def get_transport_class(channel_type):
     try:
         return _REGISTRY[channel_type]
     except KeyError:
-        raise MarketplaceError(f"No transport is installed for channel type {channel_type!r}") from None
+        raise MarketplaceError(f"No transport is installed for channel type {channel_type!r}",
+                               code="no_transport", params={"channel_type": channel_type}) from None
 
 
 class TokenStore:
@@ -120,10 +121,14 @@ class MarketplaceTransport:
 
     # -- actions ------------------------------------------------------------------
     def accept_order(self, external_id):
-        raise MarketplaceError(f"{self.channel_type}: accepting orders is not supported")
+        raise self._not_supported("accept", "accepting orders")
 
     def refuse_order(self, external_id):
-        raise MarketplaceError(f"{self.channel_type}: refusing orders is not supported")
+        raise self._not_supported("refuse", "refusing orders")
+
+    def _not_supported(self, operation, what):
+        return MarketplaceError(f"{self.channel_type}: {what} is not supported", code="not_supported",
+                                params={"channel_type": self.channel_type, "operation": operation})
 
     def ship_order(self, shipment):
         """Send carrier and tracking; returns a dict of what the marketplace answered."""
@@ -148,4 +153,4 @@ class MarketplaceTransport:
 
     def push_offers(self, offers):
         """Send an iterable of :class:`OfferUpdate`; yield :class:`OfferResult`."""
-        raise MarketplaceError(f"{self.channel_type}: pushing offers is not supported")
+        raise self._not_supported("push_offers", "pushing offers")

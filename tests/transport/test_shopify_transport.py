@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from marketplace_simulator import shopify as sim
-from odoo.addons.marketplace_connector.transport import (
+from marketplace_transport import (
     AuthenticationError,
     InvalidOrderError,
     OrderStatus,
@@ -16,8 +16,8 @@ from odoo.addons.marketplace_connector.transport import (
     TransportConfig,
     UserInputError,
 )
-from odoo.addons.marketplace_shopify.transport import shopify as shopify_transport
-from odoo.addons.marketplace_shopify.transport.shopify import STATUS_MAP, ShopifyTransport
+from marketplace_transport import shopify as shopify_transport
+from marketplace_transport.shopify import STATUS_MAP, ShopifyTransport
 from transport_testing import TransportHarness, build_transport, serve_simulator
 
 TOKEN = "shpat_0123456789abcdef"

@@ -10,7 +10,7 @@ import logging
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
-from odoo.addons.marketplace_connector.transport import (
+from marketplace_transport import (
     AuthenticationError,
     InvalidOrderError,
     MarketplaceTransport,
@@ -22,9 +22,9 @@ from odoo.addons.marketplace_connector.transport import (
     UserInputError,
     register_transport,
 )
-from odoo.addons.marketplace_connector.transport.http import decode_json_body
-from odoo.addons.marketplace_connector.transport.normalized import parse_datetime, to_amount
-from odoo.addons.marketplace_connector.transport.webhook import sign_hmac_sha256_base64, verify_hmac_sha256_base64
+from marketplace_transport.http import decode_json_body
+from marketplace_transport.normalized import parse_datetime, to_amount
+from marketplace_transport.webhook import sign_hmac_sha256_base64, verify_hmac_sha256_base64
 
 _logger = logging.getLogger(__name__)
 
@@ -82,10 +82,12 @@ class WooCommerceTransport(MarketplaceTransport):
         """requests ``auth``/``params`` for the consumer key and secret."""
         key, secret = self.config.credentials.get("login"), self.config.credentials.get("secret")
         if not key or not secret:
-            raise AuthenticationError("WooCommerce: set the consumer key (ck_...) and secret (cs_...) on the channel.")
+            raise AuthenticationError("WooCommerce: set the consumer key (ck_...) and secret (cs_...) on the channel.",
+                                      code="credentials_missing", params={"marketplace": "WooCommerce"})
         parts = urlsplit(self.config.base_url)
         if parts.scheme != "https" and parts.hostname not in LOOPBACK_HOSTS:
-            raise UserInputError("WooCommerce: the store URL must use https:// (keys are only sent over HTTPS).")
+            raise UserInputError("WooCommerce: the store URL must use https:// (keys are only sent over HTTPS).",
+                                 code="https_required", params={"marketplace": "WooCommerce"})
         if self.option("auth_in_query"):  # documented fallback when the server strips Authorization
             return {"params": {"consumer_key": key, "consumer_secret": secret}}
         return {"auth": (key, secret)}
@@ -344,7 +346,8 @@ class WooCommerceTransport(MarketplaceTransport):
         # estimate of RefundRequest.amount (which is on the prices' tax basis)
         amount = round(min(amount, remaining), 2)
         if amount <= 0:
-            raise UserInputError(f"WooCommerce order {order.get('number') or order_id}: nothing left to refund.")
+            raise UserInputError(f"WooCommerce order {order.get('number') or order_id}: nothing left to refund.",
+                                 code="nothing_to_refund", params={"order": order.get("number") or order_id})
         body = {"amount": f"{amount:.2f}", "reason": " - ".join(filter(None, [refund.reason, refund.note])),
                 "api_refund": bool(self.option("api_refund", True)), "api_restock": bool(self.option("restock", False)),
                 "line_items": line_items}
@@ -445,7 +448,8 @@ def _modified_key(payload):
 def _order_id(external_id):
     value = str(external_id or "").strip()
     if not value.isdigit():
-        raise UserInputError(f"{external_id!r} is not a WooCommerce order id")
+        raise UserInputError(f"{external_id!r} is not a WooCommerce order id", code="invalid_order_id",
+                             params={"order": external_id})
     return value
 
 

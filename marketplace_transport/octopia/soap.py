@@ -22,7 +22,7 @@ import zeep.exceptions
 import zeep.helpers
 from lxml import etree
 
-from odoo.addons.marketplace_connector.transport import (
+from marketplace_transport import (
     AuthenticationError,
     InvalidOrderError,
     MarketplaceTransport,
@@ -35,7 +35,7 @@ from odoo.addons.marketplace_connector.transport import (
     UserInputError,
     register_transport,
 )
-from odoo.addons.marketplace_connector.transport.http import Exchange, redact_text, redact_url
+from marketplace_transport.http import Exchange, redact_text, redact_url
 
 _logger = logging.getLogger(__name__)
 
@@ -239,7 +239,8 @@ class CdiscountSoapTransport(MarketplaceTransport):
         login = self.config.credentials.get("login")
         secret = self.config.credentials.get("secret")
         if not login or not secret:
-            raise UserInputError("Cdiscount legacy: set the API login and password on the channel.")
+            raise UserInputError("Cdiscount legacy: set the API login and password on the channel.",
+                                 code="credentials_missing", params={"marketplace": "Cdiscount"})
         response = self.http.request(
             "GET", self.sts_url, operation="GetToken", params={"realm": self.service_url},
             auth=(login, secret), expected=(200,))
@@ -586,7 +587,8 @@ class CdiscountSoapTransport(MarketplaceTransport):
                         f"lines; line {refund_line.line_external_id} has {line.get('Quantity')} unit(s).")
                 wanted.append(refund_line.line_external_id)
         if not wanted:
-            raise UserInputError(f"Order {refund.order_external_id}: nothing left to refund.")
+            raise UserInputError(f"Order {refund.order_external_id}: nothing left to refund.",
+                                 code="nothing_to_refund", params={"order": refund.order_external_id})
         requests_ = [{
             "Mode": mode, "Motive": refund.reason,
             "RefundOrderLine": {"Ean": lines[sku].get("ProductEan") or None, "SellerProductId": sku,

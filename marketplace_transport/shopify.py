@@ -8,7 +8,7 @@ through ``refunds/calculate`` then ``refunds``.
 from datetime import timezone
 from urllib.parse import parse_qsl, urlsplit
 
-from odoo.addons.marketplace_connector.transport import (
+from marketplace_transport import (
     AuthenticationError,
     InvalidOrderError,
     MarketplaceTransport,
@@ -20,9 +20,9 @@ from odoo.addons.marketplace_connector.transport import (
     UserInputError,
     register_transport,
 )
-from odoo.addons.marketplace_connector.transport.http import decode_json_body
-from odoo.addons.marketplace_connector.transport.normalized import to_amount
-from odoo.addons.marketplace_connector.transport.webhook import sign_hmac_sha256_base64, verify_hmac_sha256_base64
+from marketplace_transport.http import decode_json_body
+from marketplace_transport.normalized import to_amount
+from marketplace_transport.webhook import sign_hmac_sha256_base64, verify_hmac_sha256_base64
 
 API_VERSION = "2026-01"  # pinned; Shopify supports each quarterly version for 12 months
 MAX_PAGE_SIZE = 250
@@ -99,7 +99,8 @@ class ShopifyTransport(MarketplaceTransport):
     def _headers(self):
         token = self.config.credentials.get("secret")
         if not token:
-            raise AuthenticationError("Shopify: set the Admin API access token (shpat_...) on the channel.")
+            raise AuthenticationError("Shopify: set the Admin API access token (shpat_...) on the channel.",
+                                      code="credentials_missing", params={"marketplace": "Shopify"})
         return {"X-Shopify-Access-Token": token, "Accept": "application/json"}
 
     def _call(self, method, resource, *, operation, **kwargs):
@@ -301,7 +302,7 @@ class ShopifyTransport(MarketplaceTransport):
                 return self._refund_result(existing, replayed=True)
         items, shipping = self._refund_items(order, refund)
         if not items and not shipping:
-            raise UserInputError(f"Shopify order {order.get('name') or order_id}: nothing left to refund.")
+            raise _nothing_to_refund(order.get("name") or order_id)
         request = {"currency": order.get("presentment_currency") or order.get("currency"),
                    "refund_line_items": items}
         if shipping:
@@ -310,7 +311,7 @@ class ShopifyTransport(MarketplaceTransport):
                                 operation="calculate refund", json={"refund": request}).get("refund") or {}
         transactions = self._refund_transactions(suggestion)
         if not transactions and not items:
-            raise UserInputError(f"Shopify order {order.get('name') or order_id}: nothing left to refund.")
+            raise _nothing_to_refund(order.get("name") or order_id)
         note = " - ".join(filter(None, [refund.reason, refund.note, marker]))
         body = {"refund": dict(request, notify=bool(self.option("notify_customer", True)), note=note,
                                transactions=transactions)}
@@ -373,12 +374,18 @@ def _iso(dt):
     return dt.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
+def _nothing_to_refund(order_name):
+    return UserInputError(f"Shopify order {order_name}: nothing left to refund.", code="nothing_to_refund",
+                          params={"order": order_name})
+
+
 def _order_id(external_id):
     value = str(external_id or "").strip()
     if value.startswith("gid://shopify/Order/"):
         value = value.rsplit("/", 1)[-1]
     if not value.isdigit():
-        raise UserInputError(f"{external_id!r} is not a Shopify order id")
+        raise UserInputError(f"{external_id!r} is not a Shopify order id", code="invalid_order_id",
+                             params={"order": external_id})
     return value
 
 

@@ -1,6 +1,6 @@
 """Generative test of the Octopia normalizer: any payload gives a clean order or InvalidOrderError.
 
-Pure test (no database): ``scripts/pytest-pure.sh tests/test_normalizer_fuzz.py``.
+Pure test (no database): ``scripts/test-pure.sh tests/transport/test_normalizer_fuzz.py``.
 Payloads start from realistic simulator orders and get fields replaced, removed or corrupted
 with random JSON values (wrong types, huge numbers, NaN, control characters, lone surrogates,
 dates out of range...). The invariant: ``normalize_order`` returns a cleaned
@@ -16,14 +16,14 @@ from hypothesis import strategies as st
 
 from marketplace_simulator import octopia as sim
 
-from odoo.addons.marketplace_connector.transport import (
+from marketplace_transport import (
     InvalidOrderError,
     NormalizedOrder,
     OrderStatus,
     TransportConfig,
 )
-from odoo.addons.marketplace_connector.transport.normalized import MAX_QUANTITY, MAX_TEXT, MAX_UNIT_PRICE
-from odoo.addons.marketplace_octopia.transport.rest import OctopiaRestTransport
+from marketplace_transport.normalized import MAX_QUANTITY, MAX_TEXT, MAX_UNIT_PRICE
+from marketplace_transport.octopia.rest import OctopiaRestTransport
 
 BASE_ORDERS = sim.generate_orders(6, seed=11)
 TRANSPORT = OctopiaRestTransport(TransportConfig(base_url="http://127.0.0.1:9/seller/v2",

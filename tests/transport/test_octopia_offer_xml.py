@@ -11,13 +11,13 @@ from marketplace_simulator import SimulatorApp, SimulatorServer
 from marketplace_simulator import octopia as sim
 from marketplace_simulator.server import Response
 
-from odoo.addons.marketplace_connector.transport import OfferUpdate, RemoteError
-from odoo.addons.marketplace_octopia.transport.offer_xml import (
+from marketplace_transport import OfferUpdate, RemoteError
+from marketplace_transport.octopia.offer_xml import (
     OFFER_NAMESPACE,
     XAML_NAMESPACE,
     write_offer_packages,
 )
-from odoo.addons.marketplace_octopia.transport.offers import xml_only_fingerprint
+from marketplace_transport.octopia.offers import xml_only_fingerprint
 
 NS = {"o": OFFER_NAMESPACE}
 GOOD_EAN = sim.CATALOG[0]["ean"]

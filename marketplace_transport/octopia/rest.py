@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import datetime, timezone
 from urllib.parse import quote, urljoin, urlsplit
 
-from odoo.addons.marketplace_connector.transport import (
+from marketplace_transport import (
     AuthenticationError,
     InvalidOrderError,
     MarketplaceError,
@@ -160,7 +160,8 @@ class OctopiaRestTransport(MarketplaceTransport):
     def seller_id(self):
         seller = str(self.option("account", "")).strip()
         if not seller:
-            raise UserInputError("Octopia: the seller id (SellerId) is not set on the channel.")
+            raise UserInputError("Octopia: the seller id (SellerId) is not set on the channel.",
+                                 code="credentials_missing", params={"marketplace": "Octopia"})
         return seller
 
     def _access_token(self, force=False):
@@ -176,7 +177,8 @@ class OctopiaRestTransport(MarketplaceTransport):
         login = self.config.credentials.get("login")
         secret = self.config.credentials.get("secret")
         if not login or not secret:
-            raise AuthenticationError("Octopia: the client id and client secret are not set on the channel.")
+            raise AuthenticationError("Octopia: the client id and client secret are not set on the channel.",
+                                      code="credentials_missing", params={"marketplace": "Octopia"})
         self._token_requested = True
         data = {"grant_type": "client_credentials", "client_id": login, "client_secret": secret}
         try:
@@ -542,7 +544,8 @@ class OctopiaRestTransport(MarketplaceTransport):
             self.refuse_order(order_id)
             return {"order": order_id, "refused": True}
         if status in FINAL_CANCELLED_STATUSES:
-            raise UserInputError(f"Octopia order {order_id} is already {status}: nothing to refund.")
+            raise UserInputError(f"Octopia order {order_id} is already {status}: nothing to refund.",
+                                 code="nothing_to_refund", params={"order": order_id})
         if status == "Processing":
             raise UserInputError(f"Octopia order {order_id} is still under Octopia controls (Processing); "
                                  "retry once it is accepted.")

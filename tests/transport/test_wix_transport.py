@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from marketplace_simulator import wix as wix_sim
-from odoo.addons.marketplace_connector.transport import (
+from marketplace_transport import (
     AuthenticationError,
     OrderStatus,
     RateLimitedError,
@@ -16,7 +16,7 @@ from odoo.addons.marketplace_connector.transport import (
     ShipmentRequest,
     UserInputError,
 )
-from odoo.addons.marketplace_wix.transport.wix import STATUS_MAP, RequestPacer, WixTransport
+from marketplace_transport.wix import STATUS_MAP, RequestPacer, WixTransport
 from transport_testing import build_transport, fresh_state, serve_simulator
 
 KEY, SITE = wix_sim.DEFAULT_API_KEY, wix_sim.DEFAULT_SITE_ID

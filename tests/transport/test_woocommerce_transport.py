@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from marketplace_simulator import woocommerce as sim
-from odoo.addons.marketplace_connector.transport import (
+from marketplace_transport import (
     AuthenticationError,
     InvalidOrderError,
     OrderStatus,
@@ -17,8 +17,8 @@ from odoo.addons.marketplace_connector.transport import (
     TransportConfig,
     UserInputError,
 )
-from odoo.addons.marketplace_woocommerce.transport import woocommerce as woo_transport
-from odoo.addons.marketplace_woocommerce.transport.woocommerce import WooCommerceTransport
+from marketplace_transport import woocommerce as woo_transport
+from marketplace_transport.woocommerce import WooCommerceTransport
 from transport_testing import TransportHarness, build_transport, serve_simulator
 
 KEY, SECRET = "ck_4f1e2d3c4b5a69788796a5b4c3d2e1f0", "cs_0a1b2c3d4e5f60718293a4b5c6d7e8f9"

@@ -20,8 +20,6 @@ from zeep.exceptions import Error as ZeepError, Fault, TransportError
 from zeep.cache import InMemoryCache
 from zeep.transports import Transport
 
-from .rates import EU_MEMBER_STATES
-
 _logger = logging.getLogger(__name__)
 
 DEFAULT_WSDL = "https://ec.europa.eu/taxation_customs/vies/checkVatService.wsdl"
@@ -35,7 +33,8 @@ RETRYABLE_FAULTS = frozenset({
     "IP_BLOCKED",
 })
 INPUT_FAULTS = frozenset({"INVALID_INPUT", "INVALID_REQUESTER_INFO", "VAT_BLOCKED"})
-VIES_PREFIXES = frozenset({"EL" if c == "GR" else c for c in EU_MEMBER_STATES} | {"XI"})
+# python-stdnum's member states (ISO codes, with XI for Northern Ireland goods); VIES says EL for Greece.
+VIES_PREFIXES = frozenset("EL" if code == "gr" else code.upper() for code in eu_vat.MEMBER_STATES)
 WSDL_CACHE_SECONDS = 3600
 BREAKER_SECONDS = 60  # after the service itself was unreachable, later checks wait this long
 

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from odoo.addons.marketplace_connector.transport import (
+from marketplace_transport import (
     AuthenticationError,
     InvalidOrderError,
     MarketplaceTransport,
@@ -25,7 +25,7 @@ from odoo.addons.marketplace_connector.transport import (
     UserInputError,
     register_transport,
 )
-from odoo.addons.marketplace_connector.transport.normalized import to_amount
+from marketplace_transport.normalized import to_amount
 
 #: PrestaShop order state id (default states of a fresh install) -> OrderStatus.
 #: Shops with other ids or custom states override it with the channel's state mapping;
@@ -71,11 +71,13 @@ REFUND_LIMITS = (
 
 
 class StateMapError(UserInputError):
-    """A line of the order state mapping that cannot be read; ``status`` is set for an unknown status."""
+    """A line of the order state mapping that cannot be read.
 
-    def __init__(self, message, line="", state="", status=None):
-        super().__init__(message)
-        self.line, self.state, self.status = line, state, status
+    Code ``state_map_syntax`` (params ``line``) or ``state_map_status`` (params ``state``, ``status``,
+    ``statuses``: the allowed ones, comma-separated).
+    """
+
+    code = "state_map_syntax"
 
 
 def parse_state_map(value):
@@ -94,7 +96,8 @@ def parse_state_map(value):
             if not line:
                 continue
             if "=" not in line and ":" not in line:
-                raise StateMapError(f"State mapping line {raw!r}: expected '<state id>=<status>'", line=raw.strip())
+                raise StateMapError(f"State mapping line {raw!r}: expected '<state id>=<status>'",
+                                    params={"line": raw.strip()})
             key, _sep, status = line.replace(":", "=", 1).partition("=")
             items.append((key, status))
     result = {}
@@ -104,7 +107,9 @@ def parse_state_map(value):
         except ValueError:
             allowed = ", ".join(s.value for s in OrderStatus)
             raise StateMapError(f"State mapping: unknown status {status!r} for state {key} ({allowed})",
-                                state=str(key).strip(), status=str(status).strip()) from None
+                                code="state_map_status", params={
+                                    "state": str(key).strip(), "status": str(status).strip(), "statuses": allowed,
+                                }) from None
     return result
 
 
@@ -156,7 +161,8 @@ class PrestashopTransport(MarketplaceTransport):
         super().__init__(config, recorder=recorder, **kwargs)
         key = config.credentials.get("secret") or config.credentials.get("login")
         if not key:
-            raise AuthenticationError("PrestaShop: the webservice key is missing on the channel.")
+            raise AuthenticationError("PrestaShop: the webservice key is missing on the channel.",
+                                      code="credentials_missing", params={"marketplace": "PrestaShop"})
         self.http.session.auth = (key, "")
         self.state_map = dict(STATUS_MAP, **parse_state_map(self.option("state_map")))
         self.shipped_state = str(self.option("shipped_state_id", DEFAULT_SHIPPED_STATE))
@@ -164,7 +170,8 @@ class PrestashopTransport(MarketplaceTransport):
         try:
             self.shop_tz = ZoneInfo(self.option("timezone", DEFAULT_TIMEZONE))
         except (ZoneInfoNotFoundError, ValueError):
-            raise UserInputError(f"PrestaShop: unknown time zone {self.option('timezone')!r}") from None
+            raise UserInputError(f"PrestaShop: unknown time zone {self.option('timezone')!r}", code="invalid_setting",
+                                 params={"setting": "timezone", "value": self.option("timezone")}) from None
         self._countries = {}
         self._currencies = {}
         self._order_states = None
@@ -486,7 +493,8 @@ class PrestashopTransport(MarketplaceTransport):
     @staticmethod
     def _order_id(external_id):
         if not str(external_id or "").isdigit():
-            raise UserInputError(f"PrestaShop: {external_id!r} is not a PrestaShop order id.")
+            raise UserInputError(f"PrestaShop: {external_id!r} is not a PrestaShop order id.",
+                                 code="invalid_order_id", params={"order": external_id})
         return int(external_id)
 
     def _add_history(self, order_id, state_id, operation):

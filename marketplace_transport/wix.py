@@ -13,7 +13,7 @@ import time
 from collections import deque
 from datetime import timezone
 
-from odoo.addons.marketplace_connector.transport import (
+from marketplace_transport import (
     AuthenticationError,
     InvalidOrderError,
     MarketplaceTransport,
@@ -26,7 +26,7 @@ from odoo.addons.marketplace_connector.transport import (
     UserInputError,
     register_transport,
 )
-from odoo.addons.marketplace_connector.transport.normalized import to_amount
+from marketplace_transport.normalized import to_amount
 
 #: (order field, value) -> OrderStatus; the FIRST entry matching the order wins, so the order
 #: status comes before the payment status, which comes before the fulfillment status.
@@ -115,7 +115,8 @@ class WixTransport(MarketplaceTransport):
         super().__init__(config, recorder=recorder, **kwargs)
         key, site = config.credentials.get("secret"), self.option("account")
         if not key or not site:
-            raise AuthenticationError("Wix: set the API key and the site id on the channel.")
+            raise AuthenticationError("Wix: set the API key and the site id on the channel.",
+                                      code="credentials_missing", params={"marketplace": "Wix"})
         self.http.session.headers.update({"Authorization": key, "wix-site-id": site})
         self.pacer = RequestPacer(int(self.option("requests_per_minute", DEFAULT_REQUESTS_PER_MINUTE)),
                                   max_wait=config.max_wait, sleep=self.sleep)
@@ -321,7 +322,8 @@ class WixTransport(MarketplaceTransport):
             amount, items = self._partial_amount(order, refund)
             shipping_included = refund.refund_shipping
         if amount <= 0:
-            raise UserInputError(f"Wix order {order.get('number')}: nothing to refund (amount {amount:.2f}).")
+            raise UserInputError(f"Wix order {order.get('number')}: nothing to refund (amount {amount:.2f}).",
+                                 code="nothing_to_refund", params={"order": order.get("number")})
         if amount > left_total + 0.005:
             raise UserInputError(f"Wix order {order.get('number')}: {amount:.2f} {order.get('currency')} asked but "
                                  f"only {left_total:.2f} can still be refunded.")
