@@ -11,6 +11,7 @@
         "security/marketplace_security.xml",
         "security/ir.model.access.csv",
         "data/marketplace_data.xml",
+        "data/ir_config_parameter.xml",
         "data/ir_cron.xml",
         "data/ir_actions_server.xml",
         "views/marketplace_channel_views.xml",

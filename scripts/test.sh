@@ -3,6 +3,7 @@
 #   scripts/test.sh                      # whole suite (what `make test` and CI run)
 #   TEST_DB=mkt_test_me scripts/test.sh marketplace_octopia/tests -k ship
 #   REUSE_DB=1 ...                       # keep the database, only update our modules (fast)
+#   ODOO_SUBSETS=0 scripts/test.sh       # whole suite without Odoo's own tests (scripts/odoo-subsets.sh)
 # Exit code 5 (no test collected) is an error only when the whole suite was asked for.
 # The whole suite starts with the transport tests in a Python without Odoo (scripts/test-pure.sh).
 if [ $# -eq 0 ]; then
@@ -46,5 +47,11 @@ if [ $rc -eq 5 ]; then
   echo "pytest collected no test (exit 5)" >&2
   [ $# -eq 0 ] && rc=1 || rc=0
 fi
+# Odoo's own stock, sale_stock and mail tests with our suite installed, batch confirmation on and off
+odoo_rc=0
+if [ $# -eq 0 ] && [ "${ODOO_SUBSETS:-1}" != 0 ]; then
+  SUBSETS_FROM="$db" "$ROOT/scripts/odoo-subsets.sh" || odoo_rc=$?
+fi
 [ $rc -eq 0 ] && rc=$glue_rc
+[ $rc -eq 0 ] && rc=$odoo_rc
 exit $rc

@@ -4,7 +4,7 @@ import logging
 from odoo import _, api, models
 from odoo.tools import float_compare
 
-from ..batch import FRESH_GROUPS_KEY, ORDER_BATCH_KEY, OrderBatch
+from ..batch import ORDER_BATCH_KEY, OrderBatch
 from ..tools import raise_if_concurrent
 from ..transport import OrderStatus
 
@@ -94,12 +94,9 @@ class MarketplaceOrderImporter(models.AbstractModel):
         """``action_confirm`` as one batch: follower subscriptions and chatter notes written
         together at the end, stock lookups memoized (see ``batch.OrderBatch``)."""
         batch = OrderBatch()
-        groups = self._create_procurement_groups(sales)
-        self.env.cr.cache[FRESH_GROUPS_KEY] = set(groups.ids)
-        try:
-            sales.with_context(**{ORDER_BATCH_KEY: batch}).action_confirm()
-        finally:
-            self.env.cr.cache.pop(FRESH_GROUPS_KEY, None)
+        if batch.is_enabled(self.env):  # else Odoo's confirmation (system parameter off)
+            batch.fresh_group_ids = set(self._create_procurement_groups(sales).ids)
+        sales.with_context(**{ORDER_BATCH_KEY: batch}).action_confirm()
         batch.flush(self.env)
 
     @api.model

@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from ..batch import ORDER_BATCH_KEY
+from ..batch import active_batch
 
 
 class IrSequence(models.Model):
@@ -10,7 +10,7 @@ class IrSequence(models.Model):
     def next_by_code(self, sequence_code, sequence_date=None):
         """In a batch of orders, the sequence of a code is found once for the batch (Odoo
         searches it for every number drawn)."""
-        batch = self.env.context.get(ORDER_BATCH_KEY)
+        batch = active_batch(self.env)
         if batch is None:
             return super().next_by_code(sequence_code, sequence_date=sequence_date)
         key = ("sequence", sequence_code, self.env.company.id, self.env.uid, self.env.su)

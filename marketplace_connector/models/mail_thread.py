@@ -2,15 +2,15 @@ from collections import defaultdict
 
 from odoo import models
 
-from ..batch import ORDER_BATCH_KEY
+from ..batch import ORDER_BATCH_KEY, active_batch
 
 
 class MailThread(models.AbstractModel):
     _inherit = "mail.thread"
 
     def _marketplace_deferred_mail(self):
-        """The batch of orders being created or confirmed (see ``batch.OrderBatch``), if any."""
-        return self.env.context.get(ORDER_BATCH_KEY)
+        """The batch of orders being created or confirmed (see ``batch.active_batch``), if any."""
+        return active_batch(self.env)
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
         deferred = self._marketplace_deferred_mail()

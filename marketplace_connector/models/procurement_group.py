@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from ..batch import ORDER_BATCH_KEY
+from ..batch import active_batch
 
 
 class ProcurementGroup(models.Model):
@@ -10,7 +10,7 @@ class ProcurementGroup(models.Model):
     def _search_rule_for_warehouses(self, route_ids, packaging_id, product_id, warehouse_ids, domain):
         """In a batch confirmation, the rules found for a product, its routes and warehouses are
         found once for the batch (Odoo reads them again for each order line)."""
-        batch = self.env.context.get(ORDER_BATCH_KEY)
+        batch = active_batch(self.env)
         if batch is None:
             return super()._search_rule_for_warehouses(route_ids, packaging_id, product_id, warehouse_ids, domain)
         key = ("rules_for_warehouses", self.env.uid, self.env.su, tuple(self.env.companies.ids),

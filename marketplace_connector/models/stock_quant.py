@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from ..batch import ORDER_BATCH_KEY
+from ..batch import active_batch
 
 
 class StockQuant(models.Model):
@@ -11,7 +11,7 @@ class StockQuant(models.Model):
         the batch (Odoo searches them two to four times per reserved move). Reserving changes
         the quants' reserved quantity, never which quants there are; a quant created or deleted
         during the batch forgets what was found."""
-        batch = self.env.context.get(ORDER_BATCH_KEY)
+        batch = active_batch(self.env)
         if batch is None or self._get_removal_strategy(product_id, location_id) == "least_packages":
             return super()._gather(product_id, location_id, lot_id=lot_id, package_id=package_id,
                                    owner_id=owner_id, strict=strict, qty=qty)
@@ -34,6 +34,6 @@ class StockQuant(models.Model):
         return super().unlink()
 
     def _forget_gathered_quants(self):
-        batch = self.env.context.get(ORDER_BATCH_KEY)
+        batch = active_batch(self.env)
         if batch is not None:
             batch.memo.pop("quants", None)

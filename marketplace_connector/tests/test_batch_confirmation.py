@@ -2,18 +2,21 @@
 
 Orders confirmed by Odoo alone are the reference: followers, their subtypes, the deliveries'
 origin notes and the reordering they trigger must be the same for orders confirmed in a batch.
+The same tests run with the system parameter ``marketplace_connector.batch_confirmation`` off
+(Odoo's confirmation); the counts of SQL statements the batch saves apply only when it is on.
 """
 from odoo.tests import tagged
 
-from ..batch import FRESH_GROUPS_KEY, ORDER_BATCH_KEY, OrderBatch
+from ..batch import BATCH_CONFIRMATION_PARAM, ORDER_BATCH_KEY, OrderBatch
 from .common import MarketplaceCase, count_insert_statements, count_statements
 
 IMPORT_CONTEXT = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True,
                   "mail_notrack": True}
 
 
-@tagged("post_install", "-at_install", "marketplace")
-class TestBatchConfirmation(MarketplaceCase):
+class SalesMixin:
+    """Sales like the importer's, and what a confirmation gives them."""
+
     def make_sales(self, count, product=None):
         Partner, Sale = self.env["res.partner"], self.env["sale.order"].with_context(**IMPORT_CONTEXT)
         return Sale.create([{
@@ -39,13 +42,31 @@ class TestBatchConfirmation(MarketplaceCase):
                  str(message.body).replace(picking.sale_id.name, "SO").replace(f'"{picking.sale_id.id}"', '"ID"'))
                 for picking in pickings for message in picking.message_ids]
 
+
+class ConfirmationResults(SalesMixin):
+    """The business results of a confirmation by the importer: those of Odoo, either setting."""
+
+    batch_confirmation = "1"  # the system parameter during the class
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.config_parameter"].set_param(BATCH_CONFIRMATION_PARAM, cls.batch_confirmation)
+
+    def assert_statements(self, count, batched, message):
+        """``count`` SQL statements: ``batched`` when the batch is on, more (Odoo's) when it is off."""
+        if self.batch_confirmation == "1":
+            self.assertEqual(count, batched, message)
+        else:
+            self.assertGreater(count, batched, "off: Odoo's statements, " + message)
+
     def test_followers_and_delivery_notes_are_those_of_odoo(self):
         reference, batch = self.make_sales(1), self.make_sales(2)
         reference.action_confirm()
         follower_inserts = count_insert_statements(self.env.cr, "mail_followers")
         self.confirm_in_batch(batch)
         self.assertEqual(set(batch.mapped("state")), {"sale"})
-        self.assertEqual(follower_inserts(), 2, "one INSERT for the orders, one for the deliveries")
+        self.assert_statements(follower_inserts(), 2, "one INSERT for the orders, one for the deliveries")
         reference_subtypes = {subtypes for _name, subtypes in self.subscriptions(reference)}
         for sale in batch:
             self.assertEqual(self.subscriptions(sale), {(sale.partner_id.name, s) for s in reference_subtypes})
@@ -63,7 +84,7 @@ class TestBatchConfirmation(MarketplaceCase):
         reference.action_confirm()
         picking_inserts = count_insert_statements(self.env.cr, "stock_picking")
         self.confirm_in_batch(batch)
-        self.assertEqual(picking_inserts(), 1, "the deliveries of the batch in one INSERT")
+        self.assert_statements(picking_inserts(), 1, "the deliveries of the batch in one INSERT")
 
         def delivery(sale):
             picking = sale.picking_ids
@@ -109,35 +130,6 @@ class TestBatchConfirmation(MarketplaceCase):
         self.confirm_in_batch(sale)
         after = sale.message_follower_ids.filtered(lambda f: f.partner_id == sale.partner_id)
         self.assertEqual(after, before)
-
-    def test_archived_partner_is_not_subscribed(self):
-        sale, other = self.make_sales(2)
-        follower = self.env["res.partner"].create({"name": "Archived follower"})
-        follower.action_archive()
-        batch = OrderBatch()
-        sale.with_context(**{ORDER_BATCH_KEY: batch}).message_subscribe([follower.id, other.partner_id.id])
-        self.assertNotIn(other.partner_id, sale.message_partner_ids, "deferred until the flush")
-        batch.flush(self.env)
-        sale.invalidate_recordset(["message_partner_ids"])
-        self.assertIn(other.partner_id, sale.message_partner_ids)
-        self.assertNotIn(follower, sale.message_partner_ids)
-
-    def test_only_notes_without_recipients_are_deferred(self):
-        sale = self.make_sales(1)
-        batch = OrderBatch()
-        deferring = sale.with_context(**{ORDER_BATCH_KEY: batch})
-        values = {"self": sale, "origin": sale}
-        comment = deferring.message_post_with_source(
-            "mail.message_origin_link", render_values=values, subtype_xmlid="mail.mt_comment")
-        self.assertEqual(comment.subtype_id, self.env.ref("mail.mt_comment"), "posted at once")
-        self.assertFalse(deferring.message_post_with_source(
-            "mail.message_origin_link", render_values=values, subtype_xmlid="mail.mt_note"))
-        self.assertNotIn(self.env.ref("mail.mt_note"), sale.message_ids.subtype_id)
-        batch.flush(self.env)
-        sale.invalidate_recordset(["message_ids"])
-        note = sale.message_ids.filtered(lambda m: m.subtype_id == self.env.ref("mail.mt_note"))
-        self.assertEqual(len(note), 1)
-        self.assertEqual(note.author_id, self.env.user.partner_id)
 
     def test_reordering_rule_is_triggered_as_by_odoo(self):
         """Products with an automatic reordering rule, resupplied from a second warehouse: the
@@ -229,24 +221,172 @@ class TestBatchConfirmation(MarketplaceCase):
         self.assertEqual(states(by_batch), states(by_odoo))
         self.assertEqual([state for state, _qty, _picking in states(by_batch)],
                          ["assigned", "partially_available", "confirmed", "assigned"])
-        self.assertEqual(reservations(), 1, "the reserved states written in one UPDATE (Odoo: one per move)")
+        self.assert_statements(reservations(), 1, "the reserved states written in one UPDATE (Odoo: one per move)")
+
+
+
+@tagged("post_install", "-at_install", "marketplace")
+class TestBatchConfirmation(ConfirmationResults, MarketplaceCase):
+    """The system parameter on (the default): what the batch defers and memoizes."""
+
+    def in_batch(self, records, batch):
+        return records.with_context(**{ORDER_BATCH_KEY: batch})
+
+    def test_batch_in_the_context_memoizes_and_defers(self):
+        sales = self.make_sales(2)
+        batch = OrderBatch()
+        sales.with_context(**IMPORT_CONTEXT, **{ORDER_BATCH_KEY: batch}).action_confirm()
+        self.assertIs(batch.enabled, True)
+        self.assertTrue(batch.memo, "stock lookups memoized")
+        self.assertFalse(any(sale.partner_id in sale.message_partner_ids for sale in sales), "until the flush")
+        batch.flush(self.env)
+        sales.invalidate_recordset(["message_partner_ids"])
+        self.assertTrue(all(sale.partner_id in sale.message_partner_ids for sale in sales))
+
+    def test_archived_partner_is_not_subscribed(self):
+        sale, other = self.make_sales(2)
+        follower = self.env["res.partner"].create({"name": "Archived follower"})
+        follower.action_archive()
+        batch = OrderBatch()
+        self.in_batch(sale, batch).message_subscribe([follower.id, other.partner_id.id])
+        self.assertNotIn(other.partner_id, sale.message_partner_ids, "deferred until the flush")
+        batch.flush(self.env)
+        sale.invalidate_recordset(["message_partner_ids"])
+        self.assertIn(other.partner_id, sale.message_partner_ids)
+        self.assertNotIn(follower, sale.message_partner_ids)
+
+    def test_only_notes_without_recipients_are_deferred(self):
+        sale = self.make_sales(1)
+        batch = OrderBatch()
+        deferring = self.in_batch(sale, batch)
+        values = {"self": sale, "origin": sale}
+        comment = deferring.message_post_with_source(
+            "mail.message_origin_link", render_values=values, subtype_xmlid="mail.mt_comment")
+        self.assertEqual(comment.subtype_id, self.env.ref("mail.mt_comment"), "posted at once")
+        self.assertFalse(deferring.message_post_with_source(
+            "mail.message_origin_link", render_values=values, subtype_xmlid="mail.mt_note"))
+        self.assertNotIn(self.env.ref("mail.mt_note"), sale.message_ids.subtype_id)
+        batch.flush(self.env)
+        sale.invalidate_recordset(["message_ids"])
+        note = sale.message_ids.filtered(lambda m: m.subtype_id == self.env.ref("mail.mt_note"))
+        self.assertEqual(len(note), 1)
+        self.assertEqual(note.author_id, self.env.user.partner_id)
 
     def test_first_picking_of_a_fresh_group_is_not_searched_the_next_one_is(self):
+        """Inside its batch only: a move outside the batch searches the group's pickings as Odoo."""
         warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
         places = {"location_id": warehouse.lot_stock_id.id, "location_dest_id": self.customers.id,
                   "picking_type_id": warehouse.out_type_id.id}
         group, other = self.env["procurement.group"].create([{"name": "Fresh"}, {"name": "Also fresh"}])
+        batch = OrderBatch()
+        batch.fresh_group_ids = {group.id, other.id}
 
-        def move(group, **values):
-            return self.env["stock.move"].create(dict(
+        def move(group, batch=batch, **values):
+            return self.in_batch(self.env["stock.move"], batch).create(dict(
                 places, name="Move", product_id=self.product_a.id, product_uom_qty=1, group_id=group.id, **values))
         first, second = move(group), move(other)
-        self.env.cr.cache[FRESH_GROUPS_KEY] = {group.id, other.id}
-        self.addCleanup(self.env.cr.cache.pop, FRESH_GROUPS_KEY, None)
         self.assertFalse(first._search_picking_for_assignation())
         picking = self.env["stock.picking"].create(places)
+        move(group, batch=None, picking_id=picking.id)
+        self.assertEqual(first.with_env(self.env)._search_picking_for_assignation(), picking, "Odoo's search")
         move(group, picking_id=picking.id)
         self.assertEqual(first._search_picking_for_assignation(), picking, "a move of the group is in it: found")
-        self.assertEqual(self.env.cr.cache[FRESH_GROUPS_KEY], {other.id})
+        self.assertEqual(batch.fresh_group_ids, {other.id})
         second.picking_id = self.env["stock.picking"].create(places)
-        self.assertFalse(self.env.cr.cache[FRESH_GROUPS_KEY], "a move put in a picking")
+        self.assertFalse(batch.fresh_group_ids, "a move put in a picking")
+
+
+@tagged("post_install", "-at_install", "marketplace")
+class TestBatchConfirmationOff(ConfirmationResults, MarketplaceCase):
+    """The system parameter off: the importer confirms with Odoo's code alone."""
+
+    batch_confirmation = "0"
+
+    def test_batch_in_the_context_is_not_used(self):
+        sales = self.make_sales(2)
+        batch = OrderBatch()
+        sales.with_context(**IMPORT_CONTEXT, **{ORDER_BATCH_KEY: batch}).action_confirm()
+        self.assertEqual(set(sales.mapped("state")), {"sale"})
+        self.assertIs(batch.enabled, False)
+        self.assertEqual((batch.memo, batch.fresh_group_ids, dict(batch.subscriptions), dict(batch.notes)),
+                         ({}, set(), {}, {}), "nothing memoized nor deferred")
+        self.assertTrue(all(sale.partner_id in sale.message_partner_ids for sale in sales), "subscribed at once")
+
+
+@tagged("post_install", "-at_install", "marketplace")
+class TestOverridesOutsideImports(SalesMixin, MarketplaceCase):
+    """Stock and chatter outside an import batch are Odoo's, and the two settings give the same orders."""
+
+    def hand_picking(self, code):
+        """A delivery of two products in stock, made by hand."""
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
+        places = {"location_id": warehouse.lot_stock_id.id, "location_dest_id": self.customers.id}
+        products = self._make_product(f"{code}-1", False, 1.0, qty=5) | self._make_product(f"{code}-2", False, 1.0)
+        return self.env["stock.picking"].create(dict(places, picking_type_id=warehouse.out_type_id.id, move_ids=[
+            (0, 0, dict(places, name=product.name, product_id=product.id, product_uom_qty=2))
+            for product in products]))
+
+    def test_picking_made_by_hand_is_confirmed_and_validated_by_odoo(self):
+        """Odoo looks for a reordering rule move by move (the batch: once for its products)."""
+        def orderpoint_searches(picking):
+            with self.assertLogs("odoo.sql_db", "DEBUG") as logs:
+                picking.action_confirm()
+            return sum('FROM "stock_warehouse_orderpoint"' in line for line in logs.output)
+        by_hand, in_batch = self.hand_picking("SKU-HAND"), self.hand_picking("SKU-BATCH")
+        self.assertEqual(orderpoint_searches(by_hand), 2, "Odoo's code: one search per move")
+        self.assertEqual(orderpoint_searches(in_batch.with_context(**{ORDER_BATCH_KEY: OrderBatch()})), 1)
+        self.assertEqual(by_hand.state, "assigned")
+        by_hand.button_validate()
+        self.assertEqual((by_hand.state, set(by_hand.move_ids.mapped("state"))), ("done", {"done"}))
+        self.assertEqual(by_hand.move_ids[0].product_id.qty_available, 3)
+
+    def test_orders_confirmed_outside_an_import_are_odoos(self):
+        sales = self.make_sales(2)
+        picking_inserts = count_insert_statements(self.env.cr, "stock_picking")
+        sales.with_context(**IMPORT_CONTEXT).action_confirm()
+        self.env.flush_all()
+        self.assertEqual(picking_inserts(), 2, "one delivery created at a time (the batch: together)")
+        self.assertEqual(set(sales.picking_ids.mapped("state")), {"assigned"})
+
+    def test_results_are_identical_with_the_parameter_on_and_off(self):
+        service = self.env["product.product"].create({"name": "Gift wrapping", "type": "service"})
+        watcher = self.env["res.partner"].create({"name": "Watcher"})
+
+        def confirm(setting):
+            self.env["ir.config_parameter"].set_param(BATCH_CONFIRMATION_PARAM, setting)
+            scarce = self._make_product(f"SKU-SCARCE-{setting}", False, 5.0, qty=3)
+            sales = self.make_sales(2, scarce) | self.make_sales(1) | self.make_sales(1, service)
+            sales[0].order_line.product_uom_qty = 2  # then 1 of the 1 left: both reserved, the stock empty
+            sales[1].order_line.product_uom_qty = 2  # partially available
+            sales[0].message_subscribe(watcher.ids)
+            self.confirm_in_batch(sales)
+            return self.results(sales, scarce)
+        self.assertEqual(confirm("1"), confirm("0"))
+
+    @staticmethod
+    def results(sales, scarce):
+        """What a confirmation writes, with the names and ids of the run left out."""
+        def product(move):
+            return "scarce" if move.product_id == scarce else move.product_id.display_name
+
+        def messages(record, sale):
+            return [(message.author_id, message.subtype_id, message.message_type,
+                     str(message.body).replace(sale.name, "SO").replace(f'"{sale.id}"', '"ID"'))
+                    for message in record.message_ids]
+
+        def followers(record):
+            return sorted((follower.partner_id.name, tuple(follower.subtype_ids.ids))
+                          for follower in record.message_follower_ids)
+
+        def picking(picking, sale):
+            return (picking.state, picking.name.rstrip("0123456789"), picking.origin == sale.name,
+                    picking.partner_id == sale.partner_shipping_id, picking.group_id == sale.procurement_group_id,
+                    picking.move_type, messages(picking, sale), followers(picking),
+                    [(product(move), move.state, move.product_uom_qty, move.quantity, move.procure_method,
+                      move.rule_id, move.location_id, move.location_dest_id, move.picking_type_id)
+                     for move in picking.move_ids])
+        quants = sales.env["stock.quant"].search([("product_id", "=", scarce.id), ("quantity", ">", 0)])
+        return [(sale.state, sale.delivery_status, bool(sale.procurement_group_id),
+                 sale.procurement_group_id.name == sale.name or not sale.procurement_group_id,
+                 messages(sale, sale), followers(sale), [picking(p, sale) for p in sale.picking_ids])
+                for sale in sales] + [sum(quants.mapped("reserved_quantity"))]
