@@ -33,7 +33,7 @@ import resource
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,7 +99,7 @@ def make_orders(count, seed, mix):
         rng = random.Random(seed)
         names, weights = zip(*CONFIRMED_MIX)
         statuses = rng.choices(names, weights=weights, k=max(count, 1))
-    start = datetime.now(timezone.utc) - timedelta(hours=6)
+    start = datetime.now(UTC) - timedelta(hours=6)
     step = min(60.0, 5 * 3600.0 / max(count, 1))
     return sim.generate_orders(count, seed=seed, start=start, statuses=statuses, step_seconds=step,
                                id_prefix=f"B{seed:02d}")
@@ -163,7 +163,7 @@ class Driver:
             "offers": a.offers, "status_mix": a.status_mix, "page_size": a.page_size, "cpus": os.cpu_count(),
             "load_average_at_start": os.getloadavg()[0], "queue_job": setup["queue_job"],
             "reservation": a.reservation or "odoo default (at confirmation)",
-            "products": setup["products"], "started_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+            "products": setup["products"], "started_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
         orders = make_orders(a.orders, 1, a.status_mix)
         self.measure("ours", lambda: self.import_run("ours", "Bench ours", copy.deepcopy(orders)))
         if a.naive_orders:
@@ -601,7 +601,7 @@ class Child:
         transport = channel._get_transport()
         Partner, Sale = env["res.partner"], env["sale.order"]
         Product, Country = env["product.product"], env["res.country"]
-        start = datetime.now(timezone.utc) - timedelta(days=2)
+        start = datetime.now(UTC) - timedelta(days=2)
         for page in transport.iter_order_pages(start):
             for payload in page:
                 try:

@@ -1,4 +1,3 @@
-from . import transport
 from . import models
 from . import controllers
 from . import wizard

@@ -10,7 +10,7 @@
 The scheduled run walks its pages (``marketplace.channel._import_orders``); Retry, webhooks and
 the recovery of one order build a run of one item whose page creates and confirms at once.
 """
-from .transport.normalized import parse_datetime
+from marketplace_transport.normalized import parse_datetime
 
 IMPORTED, SKIPPED, FAILED, QUEUED = "imported", "skipped", "failed", "queued"
 

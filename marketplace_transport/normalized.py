@@ -7,7 +7,7 @@ import enum
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .exceptions import InvalidOrderError
 
@@ -64,8 +64,8 @@ def parse_datetime(value):
         except ValueError as exc:
             raise InvalidOrderError(f"invalid date {value!r}") from exc
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC)
 
 
 def to_amount(value, what):

@@ -10,7 +10,7 @@
   (the Shipped state); refund: the Refunded state only (see :data:`REFUND_LIMITS`).
 """
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marketplace_transport import (
@@ -219,7 +219,7 @@ class PrestashopTransport(MarketplaceTransport):
     # -- dates --------------------------------------------------------------------------
     def _to_shop(self, dt):
         if dt.tzinfo is None:
-            dt = dt.replace(tzinfo=timezone.utc)
+            dt = dt.replace(tzinfo=UTC)
         return dt.astimezone(self.shop_tz).strftime(PS_DATE)
 
     def _from_shop(self, text):
@@ -230,7 +230,7 @@ class PrestashopTransport(MarketplaceTransport):
             local = datetime.strptime(text, PS_DATE)
         except ValueError:
             raise InvalidOrderError(f"invalid PrestaShop date {text!r}") from None
-        return local.replace(tzinfo=self.shop_tz).astimezone(timezone.utc)
+        return local.replace(tzinfo=self.shop_tz).astimezone(UTC)
 
     # -- connection -------------------------------------------------------------------
     def check_connection(self):
@@ -274,7 +274,7 @@ class PrestashopTransport(MarketplaceTransport):
         exact second), so orders updated while we page do not shift others out of the run.
         """
         low = self._to_shop(updated_from)
-        high = self._to_shop(updated_to or datetime.now(timezone.utc) + timedelta(days=1))
+        high = self._to_shop(updated_to or datetime.now(UTC) + timedelta(days=1))
         size = self.page_size
         seen, ties = set(), set()
         while True:

@@ -5,7 +5,7 @@ by page through the ``Link`` header's ``page_info`` cursor, so each page's newes
 is a safe resume point for the channel cursor. Shipping goes through fulfillment orders, refunds
 through ``refunds/calculate`` then ``refunds``.
 """
-from datetime import timezone
+from datetime import UTC
 from urllib.parse import parse_qsl, urlsplit
 
 from marketplace_transport import (
@@ -370,8 +370,8 @@ class ShopifyTransport(MarketplaceTransport):
 
 def _iso(dt):
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc).isoformat(timespec="seconds")
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _nothing_to_refund(order_name):

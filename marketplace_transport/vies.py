@@ -16,8 +16,9 @@ import requests
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError
 from zeep import Client, Plugin, Settings
-from zeep.exceptions import Error as ZeepError, Fault, TransportError
 from zeep.cache import InMemoryCache
+from zeep.exceptions import Error as ZeepError
+from zeep.exceptions import Fault, TransportError
 from zeep.transports import Transport
 
 _logger = logging.getLogger(__name__)

@@ -11,7 +11,7 @@
 """
 import time
 from collections import deque
-from datetime import timezone
+from datetime import UTC
 
 from marketplace_transport import (
     AuthenticationError,
@@ -168,7 +168,7 @@ class WixTransport(MarketplaceTransport):
     def _iso(dt):
         """Aware (or naive UTC) datetime -> Wix ISO-8601 with milliseconds."""
         if dt.tzinfo is not None:
-            dt = dt.astimezone(timezone.utc)
+            dt = dt.astimezone(UTC)
         return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
 
     def get_order(self, external_id):

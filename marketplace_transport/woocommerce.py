@@ -7,7 +7,7 @@ yielded page, can never skip an order of an unread page. Large windows are split
 until each holds at most ``max_window_orders`` orders.
 """
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from marketplace_transport import (
@@ -120,7 +120,7 @@ class WooCommerceTransport(MarketplaceTransport):
     # -- orders ---------------------------------------------------------------------
     def iter_order_pages(self, updated_from, updated_to=None):
         """Yield pages of orders modified in the window, oldest modification first."""
-        end = updated_to or datetime.now(timezone.utc) + timedelta(minutes=1)
+        end = updated_to or datetime.now(UTC) + timedelta(minutes=1)
         windows = [(_aware(updated_from), _aware(end))]
         seen = set()
         while windows:
@@ -257,7 +257,7 @@ class WooCommerceTransport(MarketplaceTransport):
             if result["tracking"] == "note":
                 meta = {"_tracking_provider": shipment.carrier, "_tracking_number": shipment.tracking_number,
                         "_tracking_url": shipment.tracking_url or "",
-                        "_date_shipped": str(int(datetime.now(timezone.utc).timestamp()))}
+                        "_date_shipped": str(int(datetime.now(UTC).timestamp()))}
         lines = {str(i.get("id")) for i in order.get("line_items") or []}
         complete = not shipment.line_external_ids or lines <= {str(i) for i in shipment.line_external_ids}
         body = {}
@@ -285,7 +285,7 @@ class WooCommerceTransport(MarketplaceTransport):
         if self.option("tracking_mode", "extension") == "extension":
             provider = self._provider_name(shipment.carrier)
             body = {"tracking_number": shipment.tracking_number,
-                    "date_shipped": datetime.now(timezone.utc).date().isoformat()}
+                    "date_shipped": datetime.now(UTC).date().isoformat()}
             if provider and not shipment.tracking_url:
                 body["tracking_provider"] = provider
             else:
@@ -430,7 +430,7 @@ def _refund_error(response, message):
 
 
 def _aware(dt):
-    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
 def _iso(dt):
@@ -442,7 +442,7 @@ def _modified_key(payload):
     try:
         return parse_datetime(payload.get("date_modified_gmt") or payload.get("date_modified")), payload.get("id") or 0
     except InvalidOrderError:
-        return datetime.min.replace(tzinfo=timezone.utc), payload.get("id") or 0
+        return datetime.min.replace(tzinfo=UTC), payload.get("id") or 0
 
 
 def _order_id(external_id):

@@ -11,11 +11,10 @@ import os
 import socket
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import requests
-
 from marketplace_simulator import octopia as sim
 
 from odoo.tests import common
@@ -43,7 +42,7 @@ def record_figures(fault, *, orders, imported, duplicates, missing, runs, note="
         except (OSError, ValueError):
             rows = {}
         rows[fault] = {"orders": orders, "imported": imported, "duplicates": duplicates, "missing": missing,
-                       "runs": runs, "note": note, "at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+                       "runs": runs, "note": note, "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
         FIGURES_PATH.parent.mkdir(exist_ok=True)
         FIGURES_PATH.write_text(json.dumps(dict(sorted(rows.items())), indent=1) + "\n")
 
@@ -127,7 +126,7 @@ class OctopiaSimulatorCase(common.TransactionCase):
     def add_orders(self, n, seed=1, step_seconds=600, start=None, **kwargs):
         """``n`` orders, one every ``step_seconds`` (10 min by default: wider than the overlap)."""
         if start is None:
-            start = datetime.now(timezone.utc) - timedelta(seconds=step_seconds * (n + 1))
+            start = datetime.now(UTC) - timedelta(seconds=step_seconds * (n + 1))
         orders = sim.generate_orders(n, seed=seed, start=start, step_seconds=step_seconds, **kwargs)
         self.state.add_orders(orders)
         return [o["orderId"] for o in orders]

@@ -1,12 +1,11 @@
 """A failed run tells people what it means, in their language, before the transport's own words."""
 from marketplace_simulator import octopia as sim
+from reliability_common import closed_port
 
 from odoo.tests import tagged
 
 from odoo.addons.marketplace_connector.tests.common import load_french
 from odoo.addons.marketplace_octopia.tests.octopia_common import OctopiaSimulatorCase
-
-from reliability_common import closed_port
 
 
 @tagged("post_install", "-at_install", "marketplace")

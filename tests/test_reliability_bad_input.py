@@ -8,10 +8,9 @@ import copy
 import json
 
 from marketplace_simulator import octopia as sim
+from reliability_common import OctopiaSimulatorCase, record_figures
 
 from odoo.tests import tagged
-
-from reliability_common import OctopiaSimulatorCase, record_figures
 
 SCRIPT = "<script>alert('pwned')</script>"
 

@@ -7,16 +7,14 @@ channel so that a skipped order would stay missing. Figures go to docs/reliabili
 
     TEST_DB=mkt_test_reliab scripts/test.sh tests/test_reliability_faults.py
 """
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import requests
-
 from marketplace_simulator import octopia as sim
+from reliability_common import SLEEPS, OctopiaSimulatorCase, closed_port, local_only_send
 
 from odoo import fields
 from odoo.tests import tagged
-
-from reliability_common import SLEEPS, OctopiaSimulatorCase, closed_port, local_only_send
 
 ORDERS_PAGE = r"GET /seller/v2/orders$"
 
@@ -261,7 +259,7 @@ class TestImportFaults(OctopiaSimulatorCase):
     def test_marketplace_clock_ahead(self):
         """Octopia's clock is 30 minutes ahead: updatedAt in our future. The cursor never goes
         past our own clock, so orders written later with a smaller skew are still read."""
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         self.add_orders(6, step_seconds=60, start=now + timedelta(minutes=30))
         self.run_import()
         self.assertLessEqual(self.channel.import_cursor, fields.Datetime.now())
@@ -304,8 +302,8 @@ class TestImportFaults(OctopiaSimulatorCase):
 
     def test_dst_end_october(self):
         # 2026-10-25 03:00 CEST -> 02:00 CET happens at 01:00 UTC
-        self._dst_run(datetime(2026, 10, 25, 1, 0, tzinfo=timezone.utc), "DST end (Paris, 2026-10-25)")
+        self._dst_run(datetime(2026, 10, 25, 1, 0, tzinfo=UTC), "DST end (Paris, 2026-10-25)")
 
     def test_dst_start_march(self):
         # 2026-03-29 02:00 CET -> 03:00 CEST happens at 01:00 UTC
-        self._dst_run(datetime(2026, 3, 29, 1, 0, tzinfo=timezone.utc), "DST start (Paris, 2026-03-29)")
+        self._dst_run(datetime(2026, 3, 29, 1, 0, tzinfo=UTC), "DST start (Paris, 2026-03-29)")

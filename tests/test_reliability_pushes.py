@@ -9,10 +9,9 @@ clicks again.
 import time
 
 import requests
+from reliability_common import OctopiaSimulatorCase, local_only_send, record_figures
 
 from odoo.tests import tagged
-
-from reliability_common import OctopiaSimulatorCase, local_only_send, record_figures
 
 SHIPMENTS = r"POST /seller/v2/orders/[^/]+/shipments$"
 CANCELLATIONS = r"POST /seller/v2/order-cancellation-requests$"

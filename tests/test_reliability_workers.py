@@ -19,14 +19,13 @@ import time
 from pathlib import Path
 
 from marketplace_simulator import octopia as sim
+from reliability_common import exactly_once_figures, no_sleep, odoo_config_path, record_figures, wait_for
 
 import odoo
 from odoo import api
 from odoo.tests import common, tagged
 
 from odoo.addons.marketplace_connector.tests.common import serve_simulator
-
-from reliability_common import exactly_once_figures, no_sleep, odoo_config_path, record_figures, wait_for
 
 WORKER = Path(__file__).resolve().parent / "reliability_worker.py"
 ORDERS_PAGE = r"GET /seller/v2/orders$"

@@ -1,11 +1,11 @@
 """The run objects of an import (plain Python): each payload read and normalized once, the listing
 watched, the page's queued creations and the counters of a run."""
 import doctest
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from odoo.addons.marketplace_connector import run as run_module
 from odoo.addons.marketplace_connector import tools
-from odoo.addons.marketplace_connector.run import FAILED, IMPORTED, QUEUED, ImportRun, Listing, Page, PageItem
+from odoo.addons.marketplace_connector.run import FAILED, IMPORTED, QUEUED, ImportRun, Listing, Page
 from odoo.addons.marketplace_connector.tools import dates, text
 
 
@@ -48,7 +48,7 @@ def test_payload_key_and_normalization_computed_once():
         bad.normalize(transport)
         garbage.normalize(transport)
     assert transport.keys == 3 and transport.normalized == 2
-    assert good.order.external_id == "A" and good.updated_at == datetime(2024, 5, 1, 10, tzinfo=timezone.utc)
+    assert good.order.external_id == "A" and good.updated_at == datetime(2024, 5, 1, 10, tzinfo=UTC)
     assert isinstance(bad.normalize_error, ValueError) and bad.order is None
     assert garbage.key_error is not None and (garbage.external_id, garbage.updated_raw) == ("", "")
     try:
@@ -57,7 +57,7 @@ def test_payload_key_and_normalization_computed_once():
         assert str(exc) == "bad order"
     else:
         raise AssertionError("the stored error is raised")
-    assert page.newest_listed() == datetime(2024, 5, 1, 11, tzinfo=timezone.utc)
+    assert page.newest_listed() == datetime(2024, 5, 1, 11, tzinfo=UTC)
 
 
 def test_queued_creation_is_an_explicit_outcome():
@@ -75,7 +75,7 @@ def test_queued_creation_is_an_explicit_outcome():
 
 def test_listing_tracks_sort_and_changed_orders():
     listing = Listing(start_cursor="cursor")
-    t1, t2, t3 = (datetime(2024, 5, 1, hour, tzinfo=timezone.utc) for hour in (10, 11, 12))
+    t1, t2, t3 = (datetime(2024, 5, 1, hour, tzinfo=UTC) for hour in (10, 11, 12))
     assert not listing.track("A", t2)
     assert not listing.track("B", t3)
     assert listing.track("C", t1), "older than one already listed: unsorted"

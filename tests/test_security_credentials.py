@@ -8,11 +8,10 @@
   offers, logs or failed imports, and cannot run "Ship on marketplace" on B's orders.
 """
 from marketplace_simulator import octopia as sim
+from reliability_common import OctopiaSimulatorCase
 
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
-
-from reliability_common import OctopiaSimulatorCase
 
 SECRET_FIELDS = ("api_login", "api_secret", "webhook_secret", "access_token", "access_token_expires_at")
 

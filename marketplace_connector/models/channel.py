@@ -11,9 +11,9 @@ import json
 
 from odoo import fields, models
 
-from ..transport import TransportConfig, get_transport_class
-from ..transport.base import TokenStore
-from ..transport.http import redact_text
+from marketplace_transport import TransportConfig, get_transport_class
+from marketplace_transport.base import TokenStore
+from marketplace_transport.http import redact_text
 
 MANAGER = "marketplace_connector.group_marketplace_manager"
 

@@ -1,7 +1,7 @@
 """Marketplace channel: the buttons, offer push, ship, refund, accept and refuse, refund reasons."""
 from odoo import _, fields, models
 
-from ..transport import MarketplaceError
+from marketplace_transport import MarketplaceError
 
 
 class MarketplaceChannel(models.Model):
@@ -84,7 +84,7 @@ class MarketplaceChannel(models.Model):
         return carrier.name if carrier else (picking.marketplace_carrier_name or "")
 
     def _prepare_shipment_request(self, sale, picking):
-        from ..transport import ShipmentRequest
+        from marketplace_transport import ShipmentRequest
 
         lines = sale.order_line.filtered(
             lambda l: l.marketplace_line_id and l.marketplace_shippable

@@ -6,19 +6,20 @@ moves the cursor as far as the processed orders allow.
 """
 import logging
 from contextlib import contextmanager
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 
 from odoo import _, api, fields, models
 
-from ..run import ImportRun, Page
-from ..tools import LOCK_NAMESPACE, ConcurrentUpdate, is_testing, to_naive_utc
-from ..transport import (
+from marketplace_transport import (
     AuthenticationError,
     MarketplaceError,
     QuotaExhaustedError,
     RateLimitedError,
     TemporaryError,
 )
+
+from ..run import ImportRun, Page
+from ..tools import LOCK_NAMESPACE, ConcurrentUpdate, is_testing, to_naive_utc
 
 _logger = logging.getLogger(__name__)
 
@@ -129,7 +130,7 @@ class MarketplaceChannel(models.Model):
     def _import_pages(self, run):
         """Import the listing's pages, each in its savepoint and committed, the cursor following."""
         transport = self._get_transport()
-        for payloads in transport.iter_order_pages(run.start.replace(tzinfo=timezone.utc)):
+        for payloads in transport.iter_order_pages(run.start.replace(tzinfo=UTC)):
             page = Page.read(transport, payloads)
             self._track_listing(run, page)
             newest = self._import_page_in_savepoint(transport, page, run)

@@ -4,9 +4,10 @@ import logging
 
 from odoo import api, models
 
+from marketplace_transport import MarketplaceError, TemporaryError
+from marketplace_transport.webhook import verify_hmac_sha256_base64
+
 from ..tools import WEBHOOK_MAX_BYTES
-from ..transport import MarketplaceError, TemporaryError
-from ..transport.webhook import verify_hmac_sha256_base64
 
 _logger = logging.getLogger(__name__)
 

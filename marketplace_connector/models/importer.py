@@ -15,9 +15,10 @@ creates together and the orders it confirms together.
 """
 from odoo import Command, _, api, models
 
+from marketplace_transport import InvalidOrderError
+
 from ..run import IMPORTED, SKIPPED, ImportRun, PageItem
 from ..tools import to_naive_utc
-from ..transport import InvalidOrderError
 
 
 class MarketplaceOrderImporter(models.AbstractModel):
@@ -30,7 +31,7 @@ class MarketplaceOrderImporter(models.AbstractModel):
         """Import one normalized order on its own: its sale order is created and confirmed at once.
 
         :param channel: the ``marketplace.channel``
-        :param order: the :class:`~odoo.addons.marketplace_connector.transport.NormalizedOrder`
+        :param order: the :class:`~marketplace_transport.NormalizedOrder`
         :param run: the run whose lookups to use (default: a run of this order alone)
         :return: (sale.order, changed) -- ``changed`` is False when nothing new was received
         """

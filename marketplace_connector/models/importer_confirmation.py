@@ -4,9 +4,10 @@ import logging
 from odoo import _, api, models
 from odoo.tools import float_compare
 
+from marketplace_transport import OrderStatus
+
 from ..batch import ORDER_BATCH_KEY, OrderBatch
 from ..tools import raise_if_concurrent
-from ..transport import OrderStatus
 
 _logger = logging.getLogger(__name__)
 

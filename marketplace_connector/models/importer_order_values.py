@@ -3,7 +3,7 @@ import json
 
 from odoo import _, models
 
-from ..transport import InvalidOrderError
+from marketplace_transport import InvalidOrderError
 
 
 class MarketplaceOrderImporter(models.AbstractModel):

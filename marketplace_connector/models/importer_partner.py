@@ -7,9 +7,10 @@ address. The buyers of a page's new orders are found or created together beforeh
 from odoo import _, api, models
 from odoo.tools import email_normalize
 
+from marketplace_transport import InvalidOrderError
+
 from ..run import ImportRun
 from ..tools import raise_if_concurrent, squash
-from ..transport import InvalidOrderError
 
 
 class MarketplaceOrderImporter(models.AbstractModel):

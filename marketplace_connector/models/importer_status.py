@@ -1,7 +1,7 @@
 """Import pipeline: the marketplace status turned into Odoo behaviour (see README's table)."""
 from odoo import _, models
 
-from ..transport import OrderStatus
+from marketplace_transport import OrderStatus
 
 
 class MarketplaceOrderImporter(models.AbstractModel):

@@ -1,13 +1,13 @@
 """Test helpers shared by the suite's addons: a normalized-order factory, base cases, simulator cases."""
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import odoo
 from odoo.tests.common import TransactionCase
 
 from marketplace_transport import NormalizedAddress, NormalizedLine, NormalizedOrder, OrderStatus
 
-BASE_TIME = datetime(2026, 11, 2, 10, 0, tzinfo=timezone.utc)
+BASE_TIME = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 
 
 def serve_simulator(add_cleanup, simulator, **options):

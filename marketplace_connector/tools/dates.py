@@ -1,5 +1,5 @@
 """Date helpers (plain Python)."""
-from datetime import timezone
+from datetime import UTC
 
 
 def to_naive_utc(dt):
@@ -9,4 +9,4 @@ def to_naive_utc(dt):
     >>> to_naive_utc(datetime(2024, 5, 1, 12, 0, tzinfo=timezone(timedelta(hours=2))))
     datetime.datetime(2024, 5, 1, 10, 0)
     """
-    return dt.astimezone(timezone.utc).replace(tzinfo=None) if dt.tzinfo else dt
+    return dt.astimezone(UTC).replace(tzinfo=None) if dt.tzinfo else dt

@@ -1,12 +1,12 @@
 """Base case of the Octopia end-to-end tests: a live simulator on 127.0.0.1 and a channel on it."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+
+from marketplace_simulator import octopia as sim
 
 from odoo import fields
 from odoo.tests.common import TransactionCase
 
 from odoo.addons.marketplace_connector.tests.common import serve_simulator
-
-from marketplace_simulator import octopia as sim
 
 
 class OctopiaSimulatorCase(TransactionCase):
@@ -46,7 +46,7 @@ class OctopiaSimulatorCase(TransactionCase):
 
     # -- helpers --------------------------------------------------------------------------
     def add_orders(self, count, seed, statuses=None, minutes_ago=120):
-        start = datetime.now(timezone.utc) - timedelta(minutes=minutes_ago)
+        start = datetime.now(UTC) - timedelta(minutes=minutes_ago)
         orders = sim.generate_orders(count, seed=seed, start=start, statuses=statuses, step_seconds=30)
         self.sim.add_orders(orders)
         return orders

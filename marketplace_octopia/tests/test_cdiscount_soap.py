@@ -3,7 +3,7 @@
 Real HTTP and real zeep against the SOAP simulator (and the Octopia REST simulator for the
 migration case) served on 127.0.0.1.
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from marketplace_simulator import cdiscount_soap as sim
 
@@ -152,7 +152,7 @@ class TestCdiscountSoap(CdiscountSoapCase):
         self.assertTrue(token)
         self.soap.expire_tokens()
         # a new order, updated after the first run's cursor
-        self.soap.add_orders(sim.generate_orders(1, seed=9, start=datetime.now(timezone.utc).replace(microsecond=0)))
+        self.soap.add_orders(sim.generate_orders(1, seed=9, start=datetime.now(UTC).replace(microsecond=0)))
         self.run_cron()
         self.assertFalse(self.legacy.last_error)
         self.assertNotEqual(self.legacy.sudo().access_token, token)

@@ -1,8 +1,8 @@
 """Octopia REST channel, end to end: ship, refund, accept/refuse, carriers and offers."""
+from marketplace_simulator import octopia as sim
+
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
-
-from marketplace_simulator import octopia as sim
 
 from .octopia_common import OctopiaSimulatorCase
 

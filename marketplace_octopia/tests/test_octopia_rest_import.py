@@ -1,9 +1,9 @@
 """Octopia REST channel, end to end: cron -> HTTP -> simulator -> pipeline -> sale orders."""
-from datetime import datetime, timedelta, timezone
-
-from odoo.tests import tagged
+from datetime import UTC, datetime, timedelta
 
 from marketplace_simulator import octopia as sim
+
+from odoo.tests import tagged
 
 from .octopia_common import OctopiaSimulatorCase
 
@@ -71,7 +71,7 @@ class TestOctopiaImport(OctopiaSimulatorCase):
 
     def test_b2b_relay_and_reunion_orders(self):
         b2b, relay, reunion = sim.generate_orders(3, seed=102, statuses=["InPreparation"],
-                                                  start=datetime.now(timezone.utc) - timedelta(minutes=30))
+                                                  start=datetime.now(UTC) - timedelta(minutes=30))
         b2b["businessOrder"] = True
         b2b["billingAddress"].update(companyName="Torréfaction Martin SARL", companyVatNumber="FR44275322709",
                                      countryCode="FR", postalCode="69003", city="Lyon")

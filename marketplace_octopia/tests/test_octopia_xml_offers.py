@@ -3,11 +3,11 @@ Octopia simulator downloads it over real HTTP, and the next runs read the integr
 import io
 import zipfile
 
+from marketplace_simulator import octopia as sim
+
 from odoo.tests.common import HttpCase, tagged
 
 from odoo.addons.marketplace_connector.tests.common import ensure_http_server
-
-from marketplace_simulator import octopia as sim
 
 from .octopia_common import OctopiaSimulatorCase
 

@@ -1,6 +1,6 @@
 """PrestaShop channel end to end: cron import against the simulator, ship and refund back."""
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from marketplace_simulator import prestashop as ps_sim
 
@@ -30,7 +30,7 @@ class TestPrestashopChannel(SimulatorChannelCase):
     def setUp(self):
         super().setUp()
         self.orders = ps_sim.generate_orders(
-            5, seed=11, start=datetime.now(timezone.utc) - timedelta(hours=8), state=self.shop)
+            5, seed=11, start=datetime.now(UTC) - timedelta(hours=8), state=self.shop)
 
     def test_cron_imports_pages_then_reimport_changes_nothing(self):
         self.run_cron()
@@ -122,7 +122,7 @@ class TestPrestashopChannel(SimulatorChannelCase):
         rng = random.Random(3)
         custom = dict(self.shop["order_states"]["10"], id="14", name="Virement reçu (module)")
         self.shop["order_states"]["14"] = custom  # unpaid flags: pending unless mapped
-        order = ps_sim.add_order(self.shop, rng, datetime.now(timezone.utc) - timedelta(hours=1),
+        order = ps_sim.add_order(self.shop, rng, datetime.now(UTC) - timedelta(hours=1),
                                  current_state="14")
         self.channel.prestashop_state_map = "14=to_ship"
         self.run_cron()

@@ -1,6 +1,6 @@
 from odoo import _, models
 
-from odoo.addons.marketplace_connector.transport import MarketplaceError, RefundLine, RefundRequest
+from marketplace_transport import MarketplaceError, RefundLine, RefundRequest
 
 
 class SaleOrder(models.Model):

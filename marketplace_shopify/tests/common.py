@@ -1,11 +1,11 @@
 """Base case of the Shopify end-to-end tests: a live simulator on 127.0.0.1 and a channel on it."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+
+from marketplace_simulator import shopify as sim
 
 from odoo.tests.common import TransactionCase
 
 from odoo.addons.marketplace_connector.tests.common import SimulatorChannelMixin
-
-from marketplace_simulator import shopify as sim
 
 TOKEN = "shpat_test_token_0123456789"
 WEBHOOK_SECRET = "shpss_webhook_secret_abcdef"
@@ -31,7 +31,7 @@ class ShopifySimulatorMixin(SimulatorChannelMixin):
 
     def add_order(self, number, minutes_ago=60, **kwargs):
         kwargs.setdefault("lines", [(0, 2), (1, 1)])
-        created = datetime.now(timezone.utc) - timedelta(minutes=minutes_ago)
+        created = datetime.now(UTC) - timedelta(minutes=minutes_ago)
         order = sim.make_order(450789000 + number, 1000 + number, created_at=created, **kwargs)
         sim.add_order(self.app, order)
         return order

@@ -1,7 +1,7 @@
 """Shopify end to end through the channel's cron and actions, against the simulator."""
-from odoo.tests import tagged
-
 from marketplace_simulator import shopify as sim
+
+from odoo.tests import tagged
 
 from .common import ShopifySimulatorCase
 

@@ -1,12 +1,13 @@
 """Shopify webhooks: signature of the raw body, size limit, import of just that order."""
 import json
 
+from marketplace_simulator import shopify as sim
+
 from odoo.tests import tagged
 from odoo.tests.common import HttpCase
 
 from odoo.addons.marketplace_connector.tests.common import ensure_http_server
 
-from marketplace_simulator import shopify as sim
 from marketplace_transport.shopify import sign_webhook
 
 from .common import WEBHOOK_SECRET, ShopifySimulatorCase, ShopifySimulatorMixin

@@ -12,7 +12,7 @@ Orders placed before the migration to the Octopia REST API keep being served by 
 import logging
 import re
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit, urlunsplit
 
@@ -152,7 +152,7 @@ def _plain(value):
         return float(value)
     if isinstance(value, datetime):
         if value.tzinfo:
-            value = value.astimezone(timezone.utc)
+            value = value.astimezone(UTC)
         return value.strftime("%Y-%m-%dT%H:%M:%S") + ("Z" if value.tzinfo else "")
     if isinstance(value, date):
         return value.isoformat()
@@ -397,7 +397,7 @@ class CdiscountSoapTransport(MarketplaceTransport):
     def iter_windows(self, updated_from, updated_to=None):
         """(begin, end) windows of ``window_hours`` covering the period, oldest first."""
         step = timedelta(hours=float(self.option("window_hours", 24)))
-        end_all = updated_to or datetime.now(timezone.utc)
+        end_all = updated_to or datetime.now(UTC)
         begin = updated_from
         while begin < end_all:
             end = min(begin + step, end_all)

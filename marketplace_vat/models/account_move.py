@@ -10,7 +10,6 @@ from marketplace_transport import MarketplaceError
 from .account_fiscal_position import VAT_REGIMES
 from .sale_order import VAT_CHECK_STATES
 
-
 # Printed on the invoice per VAT regime (see _marketplace_legal_lines).
 MENTION_INTRA_EU = ("Exonération de TVA, article 262 ter I du CGI / article 138 de la directive 2006/112/CE "
                     "(livraison intracommunautaire).")

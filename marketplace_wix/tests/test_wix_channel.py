@@ -1,5 +1,5 @@
 """Wix channel end to end: cron import against the simulator, fulfillment and refunds back."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from marketplace_simulator import wix as wix_sim
 
@@ -28,7 +28,7 @@ class TestWixChannel(SimulatorChannelCase):
     def setUp(self):
         super().setUp()
         self.orders = wix_sim.generate_orders(
-            7, seed=21, start=datetime.now(timezone.utc) - timedelta(hours=8), state=self.site)
+            7, seed=21, start=datetime.now(UTC) - timedelta(hours=8), state=self.site)
         self.listed = [o for o in self.orders if o["status"] != "INITIALIZED"]
 
     def test_cron_imports_then_reimport_changes_nothing(self):

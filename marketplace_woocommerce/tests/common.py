@@ -1,11 +1,11 @@
 """Base case of the WooCommerce end-to-end tests: a live simulator on 127.0.0.1 and a channel on it."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+
+from marketplace_simulator import woocommerce as sim
 
 from odoo.tests.common import TransactionCase
 
 from odoo.addons.marketplace_connector.tests.common import SimulatorChannelMixin
-
-from marketplace_simulator import woocommerce as sim
 
 KEY, SECRET = "ck_test_0123456789abcdef", "cs_test_fedcba9876543210"
 WEBHOOK_SECRET = "wc_webhook_secret_42"
@@ -32,7 +32,7 @@ class WooSimulatorMixin(SimulatorChannelMixin):
 
     def add_order(self, number, minutes_ago=60, **kwargs):
         kwargs.setdefault("lines", [(0, 2), (1, 1)])
-        created = datetime.now(timezone.utc) - timedelta(minutes=minutes_ago)
+        created = datetime.now(UTC) - timedelta(minutes=minutes_ago)
         order = sim.make_order(800 + number, created_at=created, **kwargs)
         self.state["orders"][order["id"]] = order
         return order

@@ -1,7 +1,7 @@
 """WooCommerce end to end through the channel's cron and actions, against the simulator."""
-from odoo.tests import tagged
-
 from marketplace_simulator import woocommerce as sim
+
+from odoo.tests import tagged
 
 from .common import SECRET, WooSimulatorCase
 

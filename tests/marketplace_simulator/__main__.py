@@ -7,7 +7,6 @@
 import argparse
 import importlib
 import logging
-import threading
 import time
 
 from .server import SimulatorApp, SimulatorServer

@@ -23,7 +23,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -135,7 +135,7 @@ class SoapState:
 
 def touch(order):
     """Bump LastUpdatedDate (strictly increasing, so incremental imports see every change)."""
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     previous = order.get("LastUpdatedDate")
     if previous and now <= previous:
         now = previous + timedelta(seconds=1)
@@ -169,7 +169,7 @@ def generate_orders(count, seed=0, states=DEFAULT_STATES, start=None, step=timed
     States cycle through ``states``; every ``relay_every``-th order ships to a relay point.
     """
     rng = random.Random(seed)
-    start = start or datetime.now(timezone.utc).replace(microsecond=0) - step * count
+    start = start or datetime.now(UTC).replace(microsecond=0) - step * count
     orders = []
     for index in range(count):
         created = start + step * index
@@ -239,7 +239,7 @@ def seed_demo(app, count, seed=0):
 
     Demo credentials: login ``seller-api``, password ``s3cret-password``.
     """
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     orders = generate_orders(count, seed=seed, start=now - timedelta(minutes=count), step=timedelta(minutes=1))
     return app.state[NAME].add_orders(orders)
 
@@ -343,7 +343,7 @@ def _text(value):
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
-        value = value.astimezone(timezone.utc) if value.tzinfo else value
+        value = value.astimezone(UTC) if value.tzinfo else value
         return value.strftime("%Y-%m-%dT%H:%M:%S") + ("Z" if value.tzinfo else "")
     if isinstance(value, Decimal):
         return f"{value:.2f}"
@@ -439,7 +439,7 @@ def _date(element, ns, name):
     if not text:
         return None
     dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def _items(element, ns, name, item_ns, item):

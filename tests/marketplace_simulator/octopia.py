@@ -18,18 +18,18 @@ Usage::
 import bisect
 import collections
 import copy
+import io
 import itertools
 import random
 import re
 import secrets
 import string
-import io
 import time
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 import zipfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.parser import BytesParser
 from email.policy import HTTP
 from urllib.parse import quote, urlsplit
@@ -173,11 +173,11 @@ _VAT_RATES = {"FR": 20.0, "RE": 8.5, "DE": 19.0, "IT": 22.0, "ES": 21.0, "BE": 2
 
 def iso(dt):
     """UTC ISO-8601 with a Z, as the API writes dates."""
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z"
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z"
 
 
 def parse_iso(value):
-    return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).astimezone(timezone.utc)
+    return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).astimezone(UTC)
 
 
 def _money(value):
@@ -273,8 +273,8 @@ def generate_orders(n, seed=0, start=None, *, seller_id=DEFAULT_SELLER_ID, sales
     """
     rng = random.Random(seed)
     if start is None:
-        start = datetime.now(timezone.utc) - timedelta(seconds=step_seconds * (n + 1))
-    start = start.astimezone(timezone.utc) if start.tzinfo else start.replace(tzinfo=timezone.utc)
+        start = datetime.now(UTC) - timedelta(seconds=step_seconds * (n + 1))
+    start = start.astimezone(UTC) if start.tzinfo else start.replace(tzinfo=UTC)
     customers = []
     status_names = [s for s, _w in _STATUS_WEIGHTS]
     status_weights = [w for _s, w in _STATUS_WEIGHTS]
@@ -402,7 +402,7 @@ class OctopiaState:
         self.quota_delay = quota_delay
         self.package_steps = package_steps  # GETs of a Ready package before it is Integrated
         self.accept_status = accept_status
-        self.now = now or (lambda: datetime.now(timezone.utc))
+        self.now = now or (lambda: datetime.now(UTC))
         self.tokens = {}  # token -> expiry (time.time())
         self.token_requests = 0
         self.api_calls = 0
@@ -1185,5 +1185,5 @@ def _offer_errors(state, package_type, item):
 
 def seed_demo(app, count, seed=1):
     """Demo feed (``python -m marketplace_simulator``): ``count`` recent orders with the usual mix."""
-    start = datetime.now(timezone.utc) - timedelta(seconds=30 * (count + 1))
+    start = datetime.now(UTC) - timedelta(seconds=30 * (count + 1))
     add_orders(app, generate_orders(count, seed=seed, start=start, step_seconds=30, id_prefix=f"DEMO{seed % 1000:03d}"))

@@ -20,7 +20,7 @@ import base64
 import random
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from .server import Response
@@ -206,7 +206,7 @@ def generate_orders(count, seed=0, start=None, state=None):
     """Seeded orders with their customers, addresses and carriers, added to ``state``."""
     rng = random.Random(seed)
     state = state if state is not None else new_state()
-    start = start or datetime.now(timezone.utc) - timedelta(hours=count + 1)
+    start = start or datetime.now(UTC) - timedelta(hours=count + 1)
     orders = []
     for index in range(count):
         when = start + timedelta(minutes=37 * index + rng.randint(0, 20))
@@ -293,7 +293,7 @@ def new_state(key=DEFAULT_KEY):
 
 def set_order_state(state, order_id, state_id, when=None):
     """What ``POST /api/order_histories`` does: a history row, new current state, date_upd."""
-    when = when or datetime.now(timezone.utc)
+    when = when or datetime.now(UTC)
     order = state["orders"][order_id]
     history_id = str(len(state["order_histories"]) + 1)
     state["order_histories"][history_id] = {
@@ -424,6 +424,6 @@ def seed_demo(app, count, seed=1):
     state = app.state[NAME]
     with app.lock:
         rng = random.Random(seed)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         return [add_order(state, rng, now - timedelta(minutes=37 * (count - index)), b2b=index % 4 == 3)
                 for index in range(count)]

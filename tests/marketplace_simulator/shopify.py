@@ -13,7 +13,7 @@ import math
 import random
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import urlencode
 
 from .server import Response
@@ -52,7 +52,7 @@ def _fmt(dt):
 def _parse(value):
     text = str(value).strip().replace("Z", "+00:00")
     dt = datetime.fromisoformat(text)
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def _money(amount):
@@ -162,7 +162,7 @@ def make_order(order_id, number, *, created_at, lines, customer=0, taxes_include
 def generate_orders(count, seed=0, start=None, id_start=450789469):
     """``count`` seeded orders, created one minute apart from ``start`` (UTC)."""
     rng = random.Random(seed)
-    start = start or datetime.now(timezone.utc) - timedelta(hours=2)
+    start = start or datetime.now(UTC) - timedelta(hours=2)
     orders = []
     for n in range(count):
         customer = rng.randrange(len(CUSTOMERS))
@@ -178,7 +178,7 @@ def generate_orders(count, seed=0, start=None, id_start=450789469):
 def seed_demo(app, count, seed=1):
     """Demo feed (``python -m marketplace_simulator``): ``count`` recent orders with the usual mix."""
     state = app.state[NAME]
-    start = datetime.now(timezone.utc) - timedelta(minutes=count + 1)
+    start = datetime.now(UTC) - timedelta(minutes=count + 1)
     id_start = max(state["orders"], default=450789468) + 1
     for order in generate_orders(count, seed=seed, start=start, id_start=id_start):
         order["name"] = f"#{1000 + order['id'] - 450789468}"
@@ -226,7 +226,7 @@ def _body(request):
 
 def _touch(order):
     """Shopify moves ``updated_at`` on every change; keep it strictly increasing per order."""
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     previous = _parse(order["updated_at"])
     order["updated_at"] = _fmt(max(now, previous + timedelta(seconds=1)))
 
@@ -463,7 +463,7 @@ def _register_routes(app):
                 fo["status"] = "in_progress"
         tracking = fulfillment.get("tracking_info") or {}
         record = {
-            "id": new_id(), "order_id": order_id, "status": "success", "created_at": _fmt(datetime.now(timezone.utc)),
+            "id": new_id(), "order_id": order_id, "status": "success", "created_at": _fmt(datetime.now(UTC)),
             "service": "manual", "location_id": 24826418, "name": f"{order['name']}.{len(order['fulfillments']) + 1}",
             "tracking_company": tracking.get("company"), "tracking_number": tracking.get("number"),
             "tracking_numbers": [tracking["number"]] if tracking.get("number") else [],
@@ -582,8 +582,8 @@ def _register_routes(app):
                                  "gateway": transaction.get("gateway", "shopify_payments"),
                                  "parent_id": transaction["parent_id"], "amount": _money(amount),
                                  "currency": order["currency"]})
-        record = {"id": new_id(), "order_id": order["id"], "created_at": _fmt(datetime.now(timezone.utc)),
-                  "processed_at": _fmt(datetime.now(timezone.utc)), "note": refund.get("note"),
+        record = {"id": new_id(), "order_id": order["id"], "created_at": _fmt(datetime.now(UTC)),
+                  "processed_at": _fmt(datetime.now(UTC)), "note": refund.get("note"),
                   "restock": False, "refund_line_items": [
                       dict(item, id=new_id(), line_item=next(
                           line for line in order["line_items"] if line["id"] == item["line_item_id"]))

@@ -22,7 +22,7 @@ import random
 import time
 import uuid
 from collections import deque
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from .server import Response
 
@@ -40,7 +40,7 @@ SHIPPING = 4.9
 
 
 def iso(dt):
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
 
 
 def _amount(value):
@@ -130,7 +130,7 @@ def generate_orders(count, seed=0, start=None, state=None):
     """Seeded orders, one every ~40 minutes from ``start``; every 5th is B2B, every 7th INITIALIZED."""
     rng = random.Random(seed)
     state = state if state is not None else new_state()
-    start = start or datetime.now(timezone.utc) - timedelta(hours=count + 1)
+    start = start or datetime.now(UTC) - timedelta(hours=count + 1)
     orders = []
     for index in range(count):
         when = start + timedelta(minutes=40 * index, seconds=rng.randint(0, 900), milliseconds=rng.randint(0, 999))
@@ -140,7 +140,7 @@ def generate_orders(count, seed=0, start=None, state=None):
 
 
 def touch(order, when=None):
-    order["updatedDate"] = iso(when or datetime.now(timezone.utc))
+    order["updatedDate"] = iso(when or datetime.now(UTC))
 
 
 # -- search --------------------------------------------------------------------------------
@@ -309,7 +309,7 @@ def register(app, state=None):
                                           "fulfill", "QUANTITY_EXCEEDED")
                 normalized.append({"id": line["id"], "quantity": quantity})
                 done[line["id"]] = done.get(line["id"], 0) + quantity
-            record = {"id": str(uuid.uuid4()), "createdDate": iso(datetime.now(timezone.utc)),
+            record = {"id": str(uuid.uuid4()), "createdDate": iso(datetime.now(UTC)),
                       "lineItems": normalized, "trackingInfo": dict(tracking)}
             state["fulfillments"][order_id].append(record)
             complete = all(done.get(i["id"], 0) >= i["quantity"] for i in order["lineItems"])
@@ -382,7 +382,7 @@ def register(app, state=None):
                 refunded[payment["id"]] = refunded.get(payment["id"], 0.0) + amount
                 lines.append({"paymentId": payment["id"], "amount": _amount(amount),
                               "refundStatus": "SUCCEEDED", "externalRefund": bool(item.get("externalRefund"))})
-            transactions["refunds"].append({"id": str(uuid.uuid4()), "createdDate": iso(datetime.now(timezone.utc)),
+            transactions["refunds"].append({"id": str(uuid.uuid4()), "createdDate": iso(datetime.now(UTC)),
                                             "transactions": lines, "details": body.get("details") or {}})
             paid = sum(_num(p["amount"]) for p in transactions["payments"])
             total_refunded = sum(refunded.values())
@@ -408,6 +408,6 @@ def seed_demo(app, count, seed=1):
     state = app.state[NAME]
     with app.lock:
         rng = random.Random(seed)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         return [add_order(state, rng, now - timedelta(minutes=40 * (count - index)), b2b=index % 5 == 4)
                 for index in range(count)]

@@ -9,7 +9,7 @@ line ``subtotal``/``total`` are always tax excluded, ``prices_include_tax`` says
 """
 import base64
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import urlencode
 
 from .server import Response
@@ -47,7 +47,7 @@ def _local(dt):
 
 
 def _gmt(dt):
-    return dt.astimezone(timezone.utc).replace(microsecond=0, tzinfo=None).isoformat()
+    return dt.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat()
 
 
 def _parse_naive(value, tz):
@@ -138,7 +138,7 @@ def make_order(order_id, *, created_at, lines, customer=0, prices_include_tax=Tr
 def generate_orders(count, seed=0, start=None, id_start=727):
     """``count`` seeded orders created one minute apart from ``start`` (UTC)."""
     rng = random.Random(seed)
-    start = start or datetime.now(timezone.utc) - timedelta(hours=2)
+    start = start or datetime.now(UTC) - timedelta(hours=2)
     orders = []
     for n in range(count):
         lines = [(i, rng.randint(1, 3)) for i in rng.sample(range(len(CATALOG)), rng.randint(1, 3))]
@@ -152,7 +152,7 @@ def generate_orders(count, seed=0, start=None, id_start=727):
 def seed_demo(app, count, seed=1):
     """Demo feed (``python -m marketplace_simulator``): ``count`` recent orders with the usual mix."""
     state = app.state[NAME]
-    start = datetime.now(timezone.utc) - timedelta(minutes=count + 1)
+    start = datetime.now(UTC) - timedelta(minutes=count + 1)
     id_start = max(state["orders"], default=726) + 1
     with app.lock:
         for order in generate_orders(count, seed=seed, start=start, id_start=id_start):
@@ -171,8 +171,8 @@ def _state(app):
 
 
 def touch(order):
-    previous = _parse_naive(order["date_modified_gmt"], timezone.utc)
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    previous = _parse_naive(order["date_modified_gmt"], UTC)
+    now = datetime.now(UTC).replace(microsecond=0)
     _set_dates(order, "modified", max(now, previous + timedelta(seconds=1)))
 
 
@@ -288,7 +288,7 @@ def _register_routes(app, tracking_extension):
             return wp_error(400, "rest_invalid_param", "Invalid parameter(s): orderby",
                             params={"orderby": "orderby is not one of date, id, include, title, and slug."})
         gmt = query.get("dates_are_gmt") in ("true", "1")
-        suffix, tz = ("_gmt", timezone.utc) if gmt else ("", SITE_TZ)
+        suffix, tz = ("_gmt", UTC) if gmt else ("", SITE_TZ)
         try:
             after = _parse_naive(query["modified_after"], tz) if query.get("modified_after") else None
             before = _parse_naive(query["modified_before"], tz) if query.get("modified_before") else None
@@ -342,7 +342,7 @@ def _register_routes(app, tracking_extension):
                                                   "cancelled, refunded, failed, and checkout-draft."})
             order["status"] = status
             if status == "completed":
-                _set_dates(order, "completed", datetime.now(timezone.utc))
+                _set_dates(order, "completed", datetime.now(UTC))
         for meta in body.get("meta_data") or []:
             existing = next((m for m in order["meta_data"] if m["key"] == meta.get("key")), None)
             if existing:
@@ -360,8 +360,8 @@ def _register_routes(app, tracking_extension):
         body = body_of(request)
         if not body or not body.get("note"):
             return wp_error(400, "rest_missing_callback_param", "Missing parameter(s): note", params=["note"])
-        note = {"id": new_id(), "author": "WooCommerce", "date_created": _local(datetime.now(timezone.utc)),
-                "date_created_gmt": _gmt(datetime.now(timezone.utc)), "note": body["note"],
+        note = {"id": new_id(), "author": "WooCommerce", "date_created": _local(datetime.now(UTC)),
+                "date_created_gmt": _gmt(datetime.now(UTC)), "note": body["note"],
                 "customer_note": bool(body.get("customer_note"))}
         _state(app)["notes"].setdefault(order["id"], []).append(note)
         return Response(201, note)
@@ -415,8 +415,8 @@ def _register_routes(app, tracking_extension):
                                  "sku": item.get("sku", ""), "quantity": -quantity, "total": _money(-total),
                                  "subtotal": _money(-total), "total_tax": _money(sum(float(t["total"]) for t in taxes)),
                                  "taxes": taxes, "refund_total": total})
-        refund = {"id": new_id(), "date_created": _local(datetime.now(timezone.utc)),
-                  "date_created_gmt": _gmt(datetime.now(timezone.utc)), "amount": _money(amount),
+        refund = {"id": new_id(), "date_created": _local(datetime.now(UTC)),
+                  "date_created_gmt": _gmt(datetime.now(UTC)), "amount": _money(amount),
                   "reason": body.get("reason", ""), "refunded_by": 1,
                   "refunded_payment": bool(body.get("api_refund", True)),
                   "meta_data": [dict(m, id=new_id()) for m in body.get("meta_data") or []],
@@ -457,13 +457,13 @@ def _register_routes(app, tracking_extension):
                     "custom_tracking_provider": body.get("custom_tracking_provider", ""),
                     "custom_tracking_link": body.get("custom_tracking_link", ""), "tracking_link": link,
                     "tracking_number": body["tracking_number"],
-                    "date_shipped": body.get("date_shipped") or datetime.now(timezone.utc).date().isoformat()}
+                    "date_shipped": body.get("date_shipped") or datetime.now(UTC).date().isoformat()}
             _state(app)["trackings"].setdefault(order["id"], []).append(item)
             meta = next((m for m in order["meta_data"] if m["key"] == "_wc_shipment_tracking_items"), None)
             if not meta:
                 meta = {"id": new_id(), "key": "_wc_shipment_tracking_items", "value": []}
                 order["meta_data"].append(meta)
-            meta["value"].append(dict(item, date_shipped=int(datetime.now(timezone.utc).timestamp())))
+            meta["value"].append(dict(item, date_shipped=int(datetime.now(UTC).timestamp())))
             touch(order)
             return Response(201, item)
 

@@ -1,11 +1,10 @@
 """Legacy Cdiscount SOAP transport against the SOAP simulator (real HTTP, real zeep, real WSDL)."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
 import zeep
 from lxml import etree
-
 from marketplace_simulator import SimulatorApp, SimulatorServer
 from marketplace_simulator import cdiscount_soap as sim
 
@@ -137,7 +136,7 @@ def test_token_refused_after_renewal_is_authentication_error(app, server, monkey
 
 # -- GetOrderList --------------------------------------------------------------------------------
 def test_get_order_list_always_sends_states_and_paired_dates_per_window(app, server):
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     orders = add(app, count=6, start=now - timedelta(hours=70), step=timedelta(hours=12))
     transport = make_transport(server, window_hours=24)
     pages = list(transport.iter_order_pages(now - timedelta(hours=72), now))
@@ -157,7 +156,7 @@ def test_get_order_list_always_sends_states_and_paired_dates_per_window(app, ser
 def test_configured_states_filter(app, server):
     add(app, count=6)
     transport = make_transport(server, states="WaitingForSellerAcceptation")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     orders = [o for page in transport.iter_order_pages(now - timedelta(days=3), now) for o in page]
     assert orders and {o["OrderState"] for o in orders} == {"WaitingForSellerAcceptation"}
     assert [s.text for s in last_filter(app).iter(f"{{{ORD}}}OrderStateEnum")] == ["WaitingForSellerAcceptation"]
@@ -170,7 +169,7 @@ def test_simulator_enforces_states_and_date_pairs(app, server):
     transport = make_transport(server)
     header = transport.header_message(transport.get_token())
     client = zeep.Client(f"{server.url}/MarketplaceAPIService.svc?wsdl")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with pytest.raises(zeep.exceptions.Fault, match="timed out"):
         client.service.GetOrderList(headerMessage=header, orderFilter={
             "BeginModificationDate": now - timedelta(days=1), "EndModificationDate": now})
@@ -185,7 +184,7 @@ def test_http_503_is_temporary_and_retried_for_reads(app, server):
     transport = make_transport(server, sleeps=sleeps)
     app.add_fault(r"POST /MarketplaceAPIService\.svc", status=503, count=-1,
                   body="<html>Service Unavailable</html>")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with pytest.raises(TemporaryError, match="HTTP 503"):
         list(transport.iter_order_pages(now - timedelta(hours=1), now))
     assert len(sleeps) == transport.config.max_retries
@@ -231,7 +230,7 @@ def test_each_legacy_state_normalizes_through_the_table(app, server):
     for index, legacy_state in enumerate(states):
         add(app, count=1, seed=index, states=(legacy_state,))
     transport = make_transport(server, states=",".join(states))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     seen = {}
     for page in transport.iter_order_pages(now - timedelta(days=2), now):
         for payload in page:
@@ -493,10 +492,10 @@ def test_endpoints_derived_from_the_base_url():
 
 
 def test_seed_demo_adds_recent_orders(app, server):
-    before = datetime.now(timezone.utc) - timedelta(minutes=5)
+    before = datetime.now(UTC) - timedelta(minutes=5)
     orders = sim.seed_demo(app, 3, seed=99)
     assert len(state(app).orders) == 3
     assert all(o["LastUpdatedDate"] >= before for o in orders)
     transport = make_transport(server)
-    pages = list(transport.iter_order_pages(before, datetime.now(timezone.utc) + timedelta(minutes=1)))
+    pages = list(transport.iter_order_pages(before, datetime.now(UTC) + timedelta(minutes=1)))
     assert sorted(o["OrderNumber"] for page in pages for o in page) == sorted(o["OrderNumber"] for o in orders)

@@ -9,11 +9,10 @@ dates out of range...). The invariant: ``normalize_order`` returns a cleaned
 import copy
 import math
 import re
-from datetime import timezone
+from datetime import UTC
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from marketplace_simulator import octopia as sim
 
 from marketplace_transport import (
@@ -97,7 +96,7 @@ def assert_clean(order):
     _storable(order.reference)
     assert isinstance(order.status, OrderStatus)
     assert order.updated_at.tzinfo is not None and order.updated_at.utcoffset().total_seconds() == 0
-    assert order.updated_at.tzinfo == timezone.utc
+    assert order.updated_at.tzinfo == UTC
     assert re.fullmatch(r"[A-Z]{3}", order.currency)
     assert order.lines
     ids = [line.external_id for line in order.lines]

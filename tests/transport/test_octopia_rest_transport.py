@@ -1,11 +1,10 @@
 """Octopia Seller API v2 transport against the simulator over real HTTP on 127.0.0.1."""
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
-
 from marketplace_simulator import SimulatorApp, SimulatorServer
 from marketplace_simulator import octopia as sim
 
@@ -32,7 +31,7 @@ from marketplace_transport.octopia.rest import (
     parse_quota_delay,
 )
 
-UTC = timezone.utc
+UTC = UTC
 START = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
 
 

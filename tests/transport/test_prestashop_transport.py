@@ -1,11 +1,12 @@
 """PrestaShop Webservice transport against the simulator (real HTTP on 127.0.0.1)."""
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
-
 from marketplace_simulator import prestashop as ps_sim
+from transport_testing import build_transport, fresh_state, serve_simulator
+
 from marketplace_transport import (
     AuthenticationError,
     InvalidOrderError,
@@ -23,10 +24,9 @@ from marketplace_transport.prestashop import (
     PrestashopTransport,
     parse_state_map,
 )
-from transport_testing import build_transport, fresh_state, serve_simulator
 
 KEY = ps_sim.DEFAULT_KEY
-START = datetime(2025, 1, 15, 8, 0, tzinfo=timezone.utc)
+START = datetime(2025, 1, 15, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -99,17 +99,17 @@ def test_secrets_never_in_payloads_or_exchanges(sim):
 def test_dates_are_shop_local_and_filter_needs_date_param(sim):
     app, state, server = sim
     rng = random.Random(1)
-    order = ps_sim.add_order(state, rng, datetime(2025, 1, 15, 9, 0, tzinfo=timezone.utc))
+    order = ps_sim.add_order(state, rng, datetime(2025, 1, 15, 9, 0, tzinfo=UTC))
     assert order["date_upd"] == "2025-01-15 10:00:00"  # Paris, winter time
     transport = make_transport(server)
-    payloads = all_orders(transport, since=datetime(2025, 1, 15, 8, 30, tzinfo=timezone.utc))
+    payloads = all_orders(transport, since=datetime(2025, 1, 15, 8, 30, tzinfo=UTC))
     assert [p["id"] for p in payloads] == [order["id"]]
-    assert transport.normalize_order(payloads[0]).updated_at == datetime(2025, 1, 15, 9, 0, tzinfo=timezone.utc)
+    assert transport.normalize_order(payloads[0]).updated_at == datetime(2025, 1, 15, 9, 0, tzinfo=UTC)
     assert transport.order_key(payloads[0]) == (order["id"], "2025-01-15T09:00:00+00:00")
     sent = [q for m, p, q in app.requests if p == "/api/orders"][0]
     assert sent["filter[date_upd]"].startswith("[2025-01-15 09:30:00,") and sent["date"] == "1"
     # after the window: nothing, and PrestaShop's bare [] is understood
-    assert all_orders(transport, since=datetime(2025, 1, 15, 9, 1, tzinfo=timezone.utc)) == []
+    assert all_orders(transport, since=datetime(2025, 1, 15, 9, 1, tzinfo=UTC)) == []
     # the simulator refuses a date filter without date=1, like the webservice
     response = requests.get(f"{server.url}/api/orders", auth=(KEY, ""), timeout=5,
                             params={"filter[date_upd]": "[2025-01-01 00:00:00,2025-02-01 00:00:00]"})

@@ -1,9 +1,10 @@
 """Shopify transport against the Shopify simulator over real HTTP."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from marketplace_simulator import shopify as sim
+from transport_testing import TransportHarness, build_transport, serve_simulator
+
 from marketplace_transport import (
     AuthenticationError,
     InvalidOrderError,
@@ -18,10 +19,9 @@ from marketplace_transport import (
 )
 from marketplace_transport import shopify as shopify_transport
 from marketplace_transport.shopify import STATUS_MAP, ShopifyTransport
-from transport_testing import TransportHarness, build_transport, serve_simulator
 
 TOKEN = "shpat_0123456789abcdef"
-START = datetime(2026, 11, 1, 8, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
 
 
 class Harness(TransportHarness):

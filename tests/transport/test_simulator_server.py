@@ -1,6 +1,5 @@
 """The simulator base: routing, fault injection, request log."""
 import requests
-
 from marketplace_simulator import SimulatorApp, SimulatorServer
 from marketplace_simulator.server import Response
 

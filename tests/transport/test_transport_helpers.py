@@ -1,10 +1,11 @@
 """Pieces shared by the storefront transports: webhook signatures, JSON decoding, page size."""
 import base64
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from marketplace_simulator import woocommerce as woo_sim
+from transport_testing import build_transport, serve_simulator
+
 from marketplace_transport import TemporaryError, TransportConfig
 from marketplace_transport.shopify import ShopifyTransport
 from marketplace_transport.webhook import (
@@ -13,7 +14,6 @@ from marketplace_transport.webhook import (
 )
 from marketplace_transport.wix import WixTransport
 from marketplace_transport.woocommerce import WooCommerceTransport
-from transport_testing import build_transport, serve_simulator
 
 BODY = b"The quick brown fox jumps over the lazy dog"
 #: published HMAC-SHA256 test vector (key "key", the sentence above)
@@ -56,4 +56,4 @@ def test_broken_or_unexpected_json_is_a_temporary_error_naming_the_marketplace()
             transport.check_connection()
         app.add_fault(r"GET /wp-json/wc/v3/orders", status=200, body={"orders": []})
         with pytest.raises(TemporaryError, match=r"list orders: unexpected answer from WooCommerce \(HTTP 200\)"):
-            list(transport.iter_order_pages(datetime.now(timezone.utc) - timedelta(days=1)))
+            list(transport.iter_order_pages(datetime.now(UTC) - timedelta(days=1)))

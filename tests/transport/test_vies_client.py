@@ -2,9 +2,9 @@
 from datetime import date
 
 import pytest
-
 from marketplace_simulator import SimulatorApp, SimulatorServer
 from marketplace_simulator import vies as vies_sim
+
 from marketplace_transport.vies import DEFAULT_WSDL, ViesClient, ViesStatus, precheck, reset_breakers
 
 REQUESTER = "FR40303265045"

@@ -1,11 +1,12 @@
 """Wix eCommerce transport against the simulator (real HTTP on 127.0.0.1)."""
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
-
 from marketplace_simulator import wix as wix_sim
+from transport_testing import build_transport, fresh_state, serve_simulator
+
 from marketplace_transport import (
     AuthenticationError,
     OrderStatus,
@@ -17,10 +18,9 @@ from marketplace_transport import (
     UserInputError,
 )
 from marketplace_transport.wix import STATUS_MAP, RequestPacer, WixTransport
-from transport_testing import build_transport, fresh_state, serve_simulator
 
 KEY, SITE = wix_sim.DEFAULT_API_KEY, wix_sim.DEFAULT_SITE_ID
-START = datetime(2025, 3, 3, 8, 0, tzinfo=timezone.utc)
+START = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,10 @@
 """WooCommerce transport against the WooCommerce simulator over real HTTP."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from marketplace_simulator import woocommerce as sim
+from transport_testing import TransportHarness, build_transport, serve_simulator
+
 from marketplace_transport import (
     AuthenticationError,
     InvalidOrderError,
@@ -19,10 +20,9 @@ from marketplace_transport import (
 )
 from marketplace_transport import woocommerce as woo_transport
 from marketplace_transport.woocommerce import WooCommerceTransport
-from transport_testing import TransportHarness, build_transport, serve_simulator
 
 KEY, SECRET = "ck_4f1e2d3c4b5a69788796a5b4c3d2e1f0", "cs_0a1b2c3d4e5f60718293a4b5c6d7e8f9"
-START = datetime(2026, 11, 1, 8, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
 OFFLINE = TransportConfig(base_url="http://127.0.0.1:9")
 
 
@@ -80,7 +80,7 @@ def test_reimport_and_incremental_window(woo):
     transport = woo.transport()
     everything = _orders(transport)
     assert [o["id"] for o in _orders(transport)] == [o["id"] for o in everything]
-    newest = max(_modified(o) for o in everything).replace(tzinfo=timezone.utc)
+    newest = max(_modified(o) for o in everything).replace(tzinfo=UTC)
     assert _orders(transport, since=newest) == []  # modified_after is exclusive
     changed = sim.update_order(woo.app, everything[3]["id"], status="completed")
     again = _orders(transport, since=newest)

@@ -3,6 +3,7 @@ quick retries whose exchanges and sleeps are recorded instead of waited for."""
 from contextlib import contextmanager
 
 from marketplace_simulator import SimulatorApp, SimulatorServer
+
 from marketplace_transport import TransportConfig
 
 #: retries of the tests: two quick attempts, never a long wait
