@@ -33,7 +33,9 @@ class ChannelTokenStore(TokenStore):
 class MarketplaceChannel(models.Model):
     _name = "marketplace.channel"
     _description = "Marketplace Channel"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    # the concerns of the channel, one file each (see the module docstring)
+    _inherit = ["mail.thread", "mail.activity.mixin", "marketplace.channel.import", "marketplace.channel.import.page",
+                "marketplace.channel.actions", "marketplace.channel.webhook", "marketplace.channel.dashboard"]
     _order = "sequence, name"
 
     # -- identity ---------------------------------------------------------------------
@@ -119,6 +121,24 @@ class MarketplaceChannel(models.Model):
     paused_until = fields.Datetime(
         copy=False, tracking=True, help="Set when the marketplace asks us to wait (quota, rate limit).")
     last_error = fields.Text(readonly=True, copy=False)
+
+    # -- dashboard (computed in channel_dashboard.py) -------------------------------
+    handling_days = fields.Integer(
+        "Ship within (days)", default=2,
+        help="Orders without a commitment date are late when still not shipped this many days after the order.")
+    digest_enabled = fields.Boolean(
+        "Daily digest e-mail", help="E-mail the responsible a daily summary of this channel's orders and errors.")
+    setup_help = fields.Html(compute="_compute_setup_help", sanitize=False)
+    kpi_orders_today = fields.Integer("Orders today", compute="_compute_kpis")
+    kpi_to_ship = fields.Integer("To ship", compute="_compute_kpis")
+    kpi_late = fields.Integer("Late", compute="_compute_kpis")
+    kpi_revenue_week = fields.Monetary("Revenue this week", compute="_compute_kpis", currency_field="currency_id")
+    kpi_error_rate = fields.Float("Error rate (24 h, %)", compute="_compute_kpis", digits=(16, 1))
+    kpi_log_count_24h = fields.Integer("Calls (24 h)", compute="_compute_kpis")
+    kpi_sync_age = fields.Char("Last sync age", compute="_compute_kpis")
+    kpi_next_sync_at = fields.Datetime("Next scheduled sync", compute="_compute_kpis")
+    kpi_health = fields.Selection(
+        [("ok", "Healthy"), ("warning", "Needs attention"), ("danger", "Failing")], compute="_compute_kpis")
 
     # -- relations and counters -----------------------------------------------------
     order_ids = fields.One2many("sale.order", "marketplace_channel_id")

@@ -4,8 +4,11 @@ from odoo import _, fields, models
 from marketplace_transport import MarketplaceError
 
 
-class MarketplaceChannel(models.Model):
-    _inherit = "marketplace.channel"
+class MarketplaceChannelActions(models.AbstractModel):
+    """Part of ``marketplace.channel`` (inherited by it)."""
+
+    _name = "marketplace.channel.actions"
+    _description = "Marketplace channel: buttons, offers, ship, refund, accept"
 
     # -- buttons --------------------------------------------------------------------
     def action_test_connection(self):

@@ -13,25 +13,11 @@ from ..tools import to_naive_utc
 ORDER_CLOSED_STATUSES = ("shipped", "delivered", "cancelled", "refused", "refunded")
 
 
-class MarketplaceChannel(models.Model):
-    _inherit = "marketplace.channel"
+class MarketplaceChannelDashboard(models.AbstractModel):
+    """Part of ``marketplace.channel`` (inherited by it)."""
 
-    handling_days = fields.Integer(
-        "Ship within (days)", default=2,
-        help="Orders without a commitment date are late when still not shipped this many days after the order.")
-    digest_enabled = fields.Boolean(
-        "Daily digest e-mail", help="E-mail the responsible a daily summary of this channel's orders and errors.")
-    setup_help = fields.Html(compute="_compute_setup_help", sanitize=False)
-    kpi_orders_today = fields.Integer("Orders today", compute="_compute_kpis")
-    kpi_to_ship = fields.Integer("To ship", compute="_compute_kpis")
-    kpi_late = fields.Integer("Late", compute="_compute_kpis")
-    kpi_revenue_week = fields.Monetary("Revenue this week", compute="_compute_kpis", currency_field="currency_id")
-    kpi_error_rate = fields.Float("Error rate (24 h, %)", compute="_compute_kpis", digits=(16, 1))
-    kpi_log_count_24h = fields.Integer("Calls (24 h)", compute="_compute_kpis")
-    kpi_sync_age = fields.Char("Last sync age", compute="_compute_kpis")
-    kpi_next_sync_at = fields.Datetime("Next scheduled sync", compute="_compute_kpis")
-    kpi_health = fields.Selection(
-        [("ok", "Healthy"), ("warning", "Needs attention"), ("danger", "Failing")], compute="_compute_kpis")
+    _name = "marketplace.channel.dashboard"
+    _description = "Marketplace channel: KPIs, set-up help, digest"
 
     # -- KPI domains (shared by the computation and the dashboard's buttons) ----------
     def _kpi_local_start(self, now, days_back=0, week=False):

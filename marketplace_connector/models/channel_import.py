@@ -24,8 +24,11 @@ from ..tools import LOCK_NAMESPACE, ConcurrentUpdate, is_testing, to_naive_utc
 _logger = logging.getLogger(__name__)
 
 
-class MarketplaceChannel(models.Model):
-    _inherit = "marketplace.channel"
+class MarketplaceChannelImport(models.AbstractModel):
+    """Part of ``marketplace.channel`` (inherited by it)."""
+
+    _name = "marketplace.channel.import"
+    _description = "Marketplace channel: scheduled imports and runs"
 
     # -- scheduling -----------------------------------------------------------------
     def _is_due(self, last, interval_minutes, now):

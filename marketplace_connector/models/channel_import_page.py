@@ -20,8 +20,11 @@ IMPORT_CONTEXT = {"tracking_disable": True, "mail_create_nolog": True, "mail_cre
                   "mail_notrack": True, "marketplace_import": True}
 
 
-class MarketplaceChannel(models.Model):
-    _inherit = "marketplace.channel"
+class MarketplaceChannelImportPage(models.AbstractModel):
+    """Part of ``marketplace.channel`` (inherited by it)."""
+
+    _name = "marketplace.channel.import.page"
+    _description = "Marketplace channel: one page of orders"
 
     # -- a page of orders -------------------------------------------------------------
     def _import_order_page(self, transport, page, run):

@@ -12,8 +12,11 @@ from ..tools import WEBHOOK_MAX_BYTES
 _logger = logging.getLogger(__name__)
 
 
-class MarketplaceChannel(models.Model):
-    _inherit = "marketplace.channel"
+class MarketplaceChannelWebhook(models.AbstractModel):
+    """Part of ``marketplace.channel`` (inherited by it)."""
+
+    _name = "marketplace.channel.webhook"
+    _description = "Marketplace channel: webhooks"
 
     def _webhook_route(self):
         """URL path of this channel type's webhook route (the channel id follows), or None."""

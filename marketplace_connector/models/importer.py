@@ -24,6 +24,9 @@ from ..tools import to_naive_utc
 class MarketplaceOrderImporter(models.AbstractModel):
     _name = "marketplace.order.importer"
     _description = "Marketplace order import pipeline"
+    # the steps by concern, one file each (see the module docstring)
+    _inherit = ["marketplace.order.importer.partner", "marketplace.order.importer.values",
+                "marketplace.order.importer.status", "marketplace.order.importer.confirmation"]
 
     # -- entry points -----------------------------------------------------------------
     @api.model

@@ -15,8 +15,11 @@ CONFIRMED_STATUSES = (OrderStatus.ACCEPTED, OrderStatus.TO_SHIP, OrderStatus.SHI
                       OrderStatus.REFUNDED)
 
 
-class MarketplaceOrderImporter(models.AbstractModel):
-    _inherit = "marketplace.order.importer"
+class MarketplaceOrderImporterConfirmation(models.AbstractModel):
+    """Part of ``marketplace.order.importer`` (inherited by it)."""
+
+    _name = "marketplace.order.importer.confirmation"
+    _description = "Order import: confirmation"
 
     # -- confirmation -------------------------------------------------------------------
     def _confirmation_due(self, sale, order):

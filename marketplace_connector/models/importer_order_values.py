@@ -6,8 +6,11 @@ from odoo import _, models
 from marketplace_transport import InvalidOrderError
 
 
-class MarketplaceOrderImporter(models.AbstractModel):
-    _inherit = "marketplace.order.importer"
+class MarketplaceOrderImporterValues(models.AbstractModel):
+    """Part of ``marketplace.order.importer`` (inherited by it)."""
+
+    _name = "marketplace.order.importer.values"
+    _description = "Order import: sale order values"
 
     # -- the sale order -----------------------------------------------------------------
     def _prepare_order_vals(self, channel, order, partner, invoice_address, shipping_address, run):

@@ -13,8 +13,11 @@ from ..run import ImportRun
 from ..tools import raise_if_concurrent, squash
 
 
-class MarketplaceOrderImporter(models.AbstractModel):
-    _inherit = "marketplace.order.importer"
+class MarketplaceOrderImporterPartner(models.AbstractModel):
+    """Part of ``marketplace.order.importer`` (inherited by it)."""
+
+    _name = "marketplace.order.importer.partner"
+    _description = "Order import: buyer and addresses"
 
     # -- the buyer --------------------------------------------------------------------
     def _find_buyer(self, channel, order, run):

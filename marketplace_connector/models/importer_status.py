@@ -4,8 +4,11 @@ from odoo import _, models
 from marketplace_transport import OrderStatus
 
 
-class MarketplaceOrderImporter(models.AbstractModel):
-    _inherit = "marketplace.order.importer"
+class MarketplaceOrderImporterStatus(models.AbstractModel):
+    """Part of ``marketplace.order.importer`` (inherited by it)."""
+
+    _name = "marketplace.order.importer.status"
+    _description = "Order import: marketplace status"
 
     def _apply_marketplace_status(self, sale, order, previous_status, run):
         """Turn the marketplace status into Odoo behaviour: cancel, wait for acceptance, confirm,
