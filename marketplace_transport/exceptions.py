@@ -28,6 +28,13 @@ code                     meaning (params)
 =======================  =============================================================================
 """
 
+#: every code above, in the table's order (the Odoo layer has a text for each)
+ERROR_CODES = (
+    "error", "user_input", "invalid_order", "auth", "remote", "temporary", "rate_limited", "quota",
+    "no_transport", "not_supported", "credentials_missing", "https_required", "invalid_setting",
+    "nothing_to_refund", "invalid_order_id", "state_map_syntax", "state_map_status",
+)
+
 
 class MarketplaceError(Exception):
     """Base class. ``retryable`` tells the orchestrator whether a later run may succeed."""

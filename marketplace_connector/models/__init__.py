@@ -3,6 +3,7 @@ from . import channel_import_page
 from . import channel_actions
 from . import channel_webhook
 from . import channel_dashboard
+from . import channel_errors
 from . import channel
 from . import marketplace_sync_log
 from . import marketplace_import_failure

@@ -5,7 +5,8 @@ redaction. The other concerns of the same model live beside it:
 - ``channel_import_page.py``: one page of orders, and one order alone (Retry, webhooks);
 - ``channel_actions.py``: buttons, offer push, ship, refund, accept and refuse;
 - ``channel_webhook.py``: webhook verification and the import it triggers;
-- ``channel_dashboard.py``: KPIs, guided set-up, type defaults and the daily digest.
+- ``channel_dashboard.py``: KPIs, guided set-up, type defaults and the daily digest;
+- ``channel_errors.py``: transport errors told to people by their code, in their language.
 """
 import json
 
@@ -35,7 +36,8 @@ class MarketplaceChannel(models.Model):
     _description = "Marketplace Channel"
     # the concerns of the channel, one file each (see the module docstring)
     _inherit = ["mail.thread", "mail.activity.mixin", "marketplace.channel.import", "marketplace.channel.import.page",
-                "marketplace.channel.actions", "marketplace.channel.webhook", "marketplace.channel.dashboard"]
+                "marketplace.channel.actions", "marketplace.channel.webhook", "marketplace.channel.dashboard",
+                "marketplace.channel.errors"]
     _order = "sequence, name"
 
     # -- identity ---------------------------------------------------------------------

@@ -11,7 +11,6 @@ from datetime import UTC, timedelta
 from odoo import _, api, fields, models
 
 from marketplace_transport import (
-    AuthenticationError,
     MarketplaceError,
     QuotaExhaustedError,
     RateLimitedError,
@@ -52,7 +51,8 @@ class MarketplaceChannelImport(models.AbstractModel):
 
     @api.model
     def _cron_send_shipments(self):
-        orders = self.env["sale.order"].search([("ship_sync_state", "=", "todo"), ("marketplace_channel_id", "!=", False)])
+        orders = self.env["sale.order"].search(
+            [("ship_sync_state", "=", "todo"), ("marketplace_channel_id", "!=", False)])
         orders._send_marketplace_shipment()
 
     def _commit_progress(self):
@@ -198,20 +198,6 @@ class MarketplaceChannelImport(models.AbstractModel):
         _logger.warning("Marketplace channel %s: %s", self.id, message)
         if activity:
             self._schedule_error_activity(_("Marketplace sync failed"), message)
-
-    def _error_text(self, exc):
-        """A run's error for people: what it means (in their language), then what the transport saw."""
-        if isinstance(exc, QuotaExhaustedError):
-            lead = _("Call quota exhausted: the channel waits until it is replenished.")
-        elif isinstance(exc, RateLimitedError):
-            lead = _("Too many requests: the channel waits before calling again.")
-        elif isinstance(exc, TemporaryError):
-            lead = _("The marketplace did not answer in time: the next run tries again.")
-        elif isinstance(exc, AuthenticationError):
-            lead = _("The marketplace refused the credentials: check them on the channel, then test the connection.")
-        else:
-            lead = _("The marketplace refused the request.")
-        return f"{lead} {self._redact(str(exc))}"
 
     def _schedule_error_activity(self, summary, note, record=None):
         record = record or self

@@ -31,6 +31,13 @@ def test_each_error_class_has_its_code(error_class, code):
     assert f"``{code}``" in exceptions.__doc__
 
 
+def test_the_code_table_lists_exactly_the_codes():
+    import re
+
+    listed = tuple(re.findall(r"^``(\w+)``", exceptions.__doc__, re.M))
+    assert listed == exceptions.ERROR_CODES
+
+
 def test_a_raise_may_give_a_more_precise_code_and_its_params():
     error = UserInputError("nothing", code="nothing_to_refund", params={"order": "42"})
     assert (error.code, error.params) == ("nothing_to_refund", {"order": "42"})
