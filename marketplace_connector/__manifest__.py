@@ -17,6 +17,7 @@
         "views/marketplace_channel_views.xml",
         "views/sale_order_views.xml",
         "views/marketplace_misc_views.xml",
+        "views/marketplace_outbox_views.xml",
         "views/res_config_settings_views.xml",
         "views/marketplace_dashboard_views.xml",
         "data/mail_template_data.xml",

@@ -31,3 +31,33 @@ class TestConcurrentUpdateDuringImport(OctopiaSimulatorCase):
         self.run_cron()
         self.assertEqual(len(self.channel_orders()), 3, "the next run imports the page, each order once")
         self.assertFalse(self.env["marketplace.import.failure"].search([("channel_id", "=", self.channel.id)]))
+
+    def test_accept_of_a_rolled_back_page_is_sent_once_after_its_retry(self):
+        """Issue 15: an accept decided in a page that a concurrent update rolls back is not sent;
+        the retried page sends it once, after its commit, with one exchange log row."""
+        self.channel.auto_accept = True
+        (waiting,) = self.add_orders(1, seed=78, statuses=["Processing"])
+        self.run_cron()
+        sale = self.sale_of(waiting)
+        self.assertEqual(sale.marketplace_order_status, "pending")
+        self.sim.set_status(waiting["orderId"], "WaitingAcceptance")
+        (new,) = self.add_orders(1, seed=79, statuses=["InPreparation"], minutes_ago=5)
+        # the accept is queued first, then the new order's INSERT meets a serialization failure
+        self.env.cr.execute(CONFLICT_TRIGGER, (new["orderId"],))
+        self.run_cron()
+        self.assertEqual(self.sim.approvals, [], "nothing is sent from a page that is rolled back")
+        outbox = self.env["marketplace.outbox"].search([("channel_id", "=", self.channel.id)])
+        self.assertFalse(outbox, "the queued accept went with the rolled-back page")
+        self.assertEqual(sale.marketplace_order_status, "pending")
+        self.env.cr.execute("DROP TRIGGER mkp_test_conflict ON sale_order")
+        self.run_cron()
+        self.run_cron()  # a later run re-reads the order: nothing is sent again
+        self.assertEqual(self.sim.approvals, [(waiting["orderId"], "Accepted")], "exactly one accept")
+        logs = self.env["marketplace.sync.log"].search(
+            [("channel_id", "=", self.channel.id), ("operation", "=", f"accept order {waiting['orderId']}")])
+        self.assertEqual(len(logs), 1, "the accept has its exchange log row")
+        self.assertEqual(logs.state, "ok")
+        outbox = self.env["marketplace.outbox"].search([("channel_id", "=", self.channel.id)])
+        self.assertEqual((outbox.operation, outbox.state, outbox.res_id), ("accept", "done", sale.id))
+        self.assertEqual((sale.marketplace_order_status, sale.state), ("accepted", "sale"))
+        self.assertEqual(len(self.channel_orders()), 2)

@@ -4,8 +4,10 @@ from . import channel_actions
 from . import channel_webhook
 from . import channel_dashboard
 from . import channel_errors
+from . import channel_outbox
 from . import channel
 from . import marketplace_sync_log
+from . import marketplace_outbox
 from . import marketplace_import_failure
 from . import marketplace_partner_binding
 from . import marketplace_offer

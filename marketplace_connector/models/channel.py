@@ -4,6 +4,7 @@ redaction. The other concerns of the same model live beside it:
 - ``channel_import.py``: scheduled actions, the per-channel lock, the import run and its cursor;
 - ``channel_import_page.py``: one page of orders, and one order alone (Retry, webhooks);
 - ``channel_actions.py``: buttons, offer push, ship, refund, accept and refuse;
+- ``channel_outbox.py``: calls that change the marketplace, queued and sent after commit;
 - ``channel_webhook.py``: webhook verification and the import it triggers;
 - ``channel_dashboard.py``: KPIs, guided set-up, type defaults and the daily digest;
 - ``channel_errors.py``: transport errors told to people by their code, in their language.
@@ -15,6 +16,8 @@ from odoo import fields, models
 from marketplace_transport import TransportConfig, get_transport_class
 from marketplace_transport.base import TokenStore
 from marketplace_transport.http import redact_text
+
+from ..tools import ExchangeRecorder
 
 MANAGER = "marketplace_connector.group_marketplace_manager"
 
@@ -37,7 +40,7 @@ class MarketplaceChannel(models.Model):
     # the concerns of the channel, one file each (see the module docstring)
     _inherit = ["mail.thread", "mail.activity.mixin", "marketplace.channel.import", "marketplace.channel.import.page",
                 "marketplace.channel.actions", "marketplace.channel.webhook", "marketplace.channel.dashboard",
-                "marketplace.channel.errors"]
+                "marketplace.channel.errors", "marketplace.channel.outbox"]
     _order = "sequence, name"
 
     # -- identity ---------------------------------------------------------------------
@@ -208,15 +211,17 @@ class MarketplaceChannel(models.Model):
         return {"sleep": sleep} if sleep else {}
 
     def _make_recorder(self, secrets):
-        channel = self
-
-        def record(exchange):
-            channel._log_exchange(exchange, secrets)
-
-        return record
+        """The transport's recorder: one log row per exchange, held while a savepoint protects a
+        page or an order (see :func:`~odoo.addons.marketplace_connector.tools.held_exchanges`)."""
+        return ExchangeRecorder(lambda exchange: self._exchange_log_vals(exchange, secrets),
+                                self.env["marketplace.sync.log"].sudo().create)
 
     def _log_exchange(self, exchange, secrets=()):
-        self.env["marketplace.sync.log"].sudo().create({
+        self.env["marketplace.sync.log"].sudo().create(self._exchange_log_vals(exchange, secrets))
+
+    def _exchange_log_vals(self, exchange, secrets=()):
+        """Values of the log row of ``exchange``, redacted now (with the current access token)."""
+        return {
             "channel_id": self.id,
             "operation": exchange.operation,
             "method": exchange.method,
@@ -225,7 +230,7 @@ class MarketplaceChannel(models.Model):
             "duration_ms": exchange.duration_ms,
             "state": "ok" if exchange.ok else "error",
             "error": self._redact(redact_text(exchange.error or "", secrets)) or False,
-        })
+        }
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):
         """Credentials (non-exportable fields) are never exported, even by managers and through

@@ -3,6 +3,8 @@ from odoo import _, fields, models
 
 from marketplace_transport import MarketplaceError
 
+from .marketplace_outbox import NothingToSend
+
 
 class MarketplaceChannelActions(models.AbstractModel):
     """Part of ``marketplace.channel`` (inherited by it)."""
@@ -108,16 +110,14 @@ class MarketplaceChannelActions(models.AbstractModel):
     def _send_refund(self, sale, request):
         return self._get_transport().refund_order(request)
 
-    # -- acceptance -----------------------------------------------------------------
+    # -- acceptance (sent through the outbox, see channel_outbox.py) ---------------------
     def _on_waiting_acceptance(self, sale, order):
-        """An order waits for the seller: accept it when the policy and the stock allow, else ask a human."""
+        """An order waits for the seller: queue its acceptance when the policy and the stock allow
+        (sent once the page has committed), else ask a human."""
         self.ensure_one()
         if self.auto_accept and self._stock_allows(sale):
-            try:
-                self._accept_order(sale)
-                return
-            except MarketplaceError as exc:
-                sale.message_post(body=_("Automatic acceptance failed: %s", self._redact(str(exc))))
+            self._outbox_enqueue("accept", sale, {"order": sale.marketplace_order_ref})
+            return
         self._schedule_error_activity(
             _("Accept or refuse on the marketplace"),
             _("Order %s waits for your acceptance on %s.", order.reference, self.name), record=sale)
@@ -130,17 +130,49 @@ class MarketplaceChannelActions(models.AbstractModel):
         return True
 
     def _accept_order(self, sale):
-        self._get_transport().accept_order(sale.marketplace_order_ref)
+        """Accept now (buttons), through the order's outbox item; raises what the marketplace says."""
+        self._outbox_enqueue("accept", sale, {"order": sale.marketplace_order_ref}, again=True)._send_one(
+            raise_errors=True)
+
+    def _refuse_order(self, sale):
+        """Refuse now (buttons), through the order's outbox item; raises what the marketplace says."""
+        self._outbox_enqueue("refuse", sale, {"order": sale.marketplace_order_ref}, again=True)._send_one(
+            raise_errors=True)
+
+    def _outbox_waiting_sale(self, item):
+        """The sale order of an accept or refuse item, when it still waits for acceptance."""
+        sale = item._record()
+        if not sale or sale.marketplace_order_status != "waiting_acceptance":
+            raise NothingToSend(self.env._("The order no longer waits for acceptance."))
+        return sale
+
+    def _outbox_do_accept(self, item, transport):
+        transport.accept_order(self._outbox_waiting_sale(item).marketplace_order_ref)
+
+    def _outbox_after_accept(self, item):
+        sale = item._record()
         sale.write({"marketplace_order_status": "accepted"})
-        sale.message_post(body=_("Accepted on %s.", self.name))
+        sale.message_post(body=self.env._("Accepted on %s.", self.name))
         if self.auto_confirm and sale.state in ("draft", "sent"):
             sale.action_confirm()
 
-    def _refuse_order(self, sale):
-        self._get_transport().refuse_order(sale.marketplace_order_ref)
+    def _outbox_failed_accept(self, item, message):
+        sale = item._record()
+        if not sale:
+            return self._outbox_tell(item, message)
+        sale.message_post(body=self.env._("Automatic acceptance failed: %s", message))
+        note = self.env._("Order %(order)s waits for your acceptance on %(channel)s.",
+                          order=sale.marketplace_order_ref, channel=self.name)
+        return self._schedule_error_activity(self.env._("Accept or refuse on the marketplace"), note, record=sale)
+
+    def _outbox_do_refuse(self, item, transport):
+        transport.refuse_order(self._outbox_waiting_sale(item).marketplace_order_ref)
+
+    def _outbox_after_refuse(self, item):
+        sale = item._record()
         sale.write({"marketplace_order_status": "refused"})
         sale.with_context(disable_cancel_warning=True)._action_cancel()
-        sale.message_post(body=_("Refused on %s.", self.name))
+        sale.message_post(body=self.env._("Refused on %s.", self.name))
 
     def _load_refund_reasons(self):
         """Refresh the channel's refund reasons from the marketplace (kept when it is unreachable)."""

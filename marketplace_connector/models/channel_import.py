@@ -1,8 +1,9 @@
 """Marketplace channel: scheduled actions, the per-channel lock and the order import run.
 
 A run (:class:`~odoo.addons.marketplace_connector.run.ImportRun`) reads the listing page by page
-since the cursor, imports each page in a savepoint (``channel_import_page.py``), commits, and
-moves the cursor as far as the processed orders allow.
+since the cursor, imports each page in a savepoint (``channel_import_page.py``), commits, moves
+the cursor as far as the processed orders allow, and sends the calls the page queued in the outbox
+(``channel_outbox.py``).
 """
 import logging
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ from marketplace_transport import (
 )
 
 from ..run import ImportRun, Page
-from ..tools import LOCK_NAMESPACE, ConcurrentUpdate, is_testing, to_naive_utc
+from ..tools import LOCK_NAMESPACE, ConcurrentUpdate, held_exchanges, is_testing, to_naive_utc
 
 _logger = logging.getLogger(__name__)
 
@@ -142,13 +143,19 @@ class MarketplaceChannelImport(models.AbstractModel):
             if run.listing.sorted:  # per page only while the listing is sorted by 'updated at'
                 self._advance_cursor(newest, run.now)
             self._commit_progress()
+            self._outbox_send()  # the calls the page decided (accept...), now that it is committed
         if not run.listing.sorted and not run.interrupted:  # a complete read of an unsorted listing
             self._advance_cursor(run.listing.newest, run.now)
 
     def _import_page_in_savepoint(self, transport, page, run):
-        """:return: the page's newest 'updated at'; None when a concurrent update interrupted the run"""
+        """Import a page in a savepoint, after the work it needs outside (:meth:`_before_page`); its
+        exchanges are logged even when the page is rolled back.
+
+        :return: the page's newest 'updated at'; None when a concurrent update interrupted the run
+        """
+        self._before_page(transport, page, run)
         try:
-            with self.env.cr.savepoint():
+            with held_exchanges(transport.recorder), self.env.cr.savepoint():
                 return self._import_order_page(transport, page, run)
         except ConcurrentUpdate as exc:
             _logger.info("Channel %s: page interrupted by a concurrent update (%s), the next run redoes it",

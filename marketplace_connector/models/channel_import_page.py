@@ -3,7 +3,9 @@
 A page's items are read once (key, 'updated at', normalized order), its new buyers created
 together, each order imported in its own savepoint by ``marketplace.order.importer``, its new
 sale orders created in one batch and confirmed together. One bad order never blocks the others:
-it is recorded on the failed imports.
+it is recorded on the failed imports. The exchanges of a page or an order are logged once its
+savepoint is left (kept when it is rolled back); calls that change the marketplace are queued in
+the outbox, never made inside a savepoint.
 """
 import logging
 
@@ -11,7 +13,7 @@ from odoo import _, models
 
 from ..batch import ORDER_BATCH_KEY, OrderBatch
 from ..run import FAILED, IMPORTED, QUEUED, ImportRun, Page
-from ..tools import raise_if_concurrent
+from ..tools import held_exchanges, raise_if_concurrent
 
 _logger = logging.getLogger(__name__)
 
@@ -54,6 +56,18 @@ class MarketplaceChannelImportPage(models.AbstractModel):
         importer = channel.env["marketplace.order.importer"]
         importer._confirm_orders(importer.env["sale.order"].browse(page.to_confirm))
         return page.newest()
+
+    def _before_page(self, transport, page, run):
+        """Hook: what a page needs before its savepoints -- calls to outside services whose answers
+        must outlive a rolled-back page (``marketplace_vat`` asks VIES about the buyers' numbers).
+        Nothing that changes the marketplace: such calls go through the outbox.
+
+        :param transport: the channel's transport
+        :param page: the :class:`~odoo.addons.marketplace_connector.run.Page`
+            (``item.normalize(transport)`` gives an item's normalized order, computed once)
+        :param run: the :class:`~odoo.addons.marketplace_connector.run.ImportRun`; ``run.memo(name)``
+            keeps the answers for the page's orders
+        """
 
     def _import_page_items(self, transport, page, run):
         """Import each item of the page, then create the new sale orders left to the page."""
@@ -101,7 +115,7 @@ class MarketplaceChannelImportPage(models.AbstractModel):
             item.outcome = FAILED
             return item
         try:
-            with self.env.cr.savepoint():
+            with held_exchanges(transport.recorder), self.env.cr.savepoint():
                 item.normalized(transport)
                 self.env["marketplace.order.importer"]._import_item(self, item, run)
         except Exception as exc:  # one bad order never blocks the others
@@ -126,6 +140,7 @@ class MarketplaceChannelImportPage(models.AbstractModel):
         """
         run = ImportRun()
         run.page = Page.read(transport, [payload], together=False)
+        self._before_page(transport, run.page, run)
         return self._import_payload(transport, run.page.items[0], run).outcome
 
     def _import_one_order(self, external_id):

@@ -1,4 +1,5 @@
-"""Scale-out: each fetched page of orders, each offer push and each shipment becomes a queue job.
+"""Scale-out: each fetched page of orders, each offer push, each shipment and each outbox call
+(accept, refuse, invoice upload) becomes a queue job.
 
 The scheduled actions keep fetching (one HTTP listing per page, cursor, advisory lock); only the
 work per page moves to jobs, on the channel ``root.marketplace.<channel type>``, so several Odoo
@@ -92,14 +93,33 @@ class MarketplaceChannel(models.Model):
         channel = self._job_env()
         transport = channel._get_transport()
         run = ImportRun()
+        page = Page.read(transport, payloads)
+        channel._before_page(transport, page, run)
         try:
-            channel._import_order_page(transport, Page.read(transport, payloads), run)
+            channel._import_order_page(transport, page, run)
         except ConcurrentUpdate as exc:
             raise RetryableJobError(
                 _("A concurrent update interrupted the page (%(error)s): it is retried.",
                   error=str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__),
                 seconds=random.randint(*RETRY_ON_CONCURRENCY)) from exc
+        channel._outbox_send()  # a job per call the page queued, run once this job has committed
         return _("Imported %(imported)s, unchanged %(skipped)s, failed %(failed)s", **run.stats)
+
+    def _before_page(self, transport, page, run):
+        """Nothing for a page that is only queued: its job does it."""
+        if page.together and self._queue_job_dispatch_enabled():
+            return None
+        return super()._before_page(transport, page, run)
+
+    # -- outbox ---------------------------------------------------------------------------
+    def _outbox_dispatch(self, items):
+        """One job per outbox item (from page jobs too): jobs run after the commit anyway."""
+        if not self.queue_job_dispatch or self.env.context.get("marketplace_no_queue_job"):
+            return super()._outbox_dispatch(items)
+        for item in items:
+            item._delay_send()
+        self._commit_progress()
+        return None
 
     # -- offers ---------------------------------------------------------------------------
     def _push_offers(self):

@@ -1,1 +1,2 @@
 from . import test_queue_job_dispatch
+from . import test_queue_job_outbox

@@ -6,6 +6,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import marketplace_channel
+from . import marketplace_outbox
 from . import marketplace_order_importer
 from . import sale_order
 from . import account_move

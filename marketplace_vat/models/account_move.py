@@ -23,7 +23,8 @@ MENTION_OSS = ("Vente à distance intracommunautaire : TVA du pays de destinatio
 MENTION_DEEMED_SUPPLIER = ("TVA collectée par la plateforme, fournisseur présumé (article 14 bis de la directive "
                            "2006/112/CE).")
 
-UPLOAD_STATES = [("not_supported", "Not supported"), ("done", "Uploaded"), ("error", "Upload failed")]
+UPLOAD_STATES = [("not_supported", "Not supported"), ("todo", "To upload"), ("done", "Uploaded"),
+                 ("error", "Upload failed")]
 
 
 class AccountMove(models.Model):
@@ -105,35 +106,49 @@ class AccountMove(models.Model):
         self.ensure_one()
         return self.line_ids.sale_line_ids.order_id[:1]
 
-    def _marketplace_upload(self):
-        """Upload the posted invoice PDF when the channel's transport supports ``upload_invoice``."""
+    def _marketplace_upload(self, now=False):
+        """Queue the posted invoice PDF for the marketplace when the channel's transport supports
+        ``upload_invoice``: sent once this transaction commits (outbox), or at once with ``now``."""
         for move in self.filtered(lambda m: m.marketplace_channel_id and m.state == "posted"):
-            channel = move.marketplace_channel_id
-            try:
-                transport_class = channel._get_transport_class()
-            except MarketplaceError:
-                transport_class = None
-            if not hasattr(transport_class, "upload_invoice"):
-                move.marketplace_upload_state = "not_supported"
-                continue
-            sale = move._marketplace_sale_order()
-            filename = f"{(move.name or 'invoice').replace('/', '-')}.pdf"
-            try:
-                pdf = move._marketplace_invoice_pdf()
-                transport = channel._get_transport()
-                if not hasattr(transport, "upload_invoice"):
-                    move.marketplace_upload_state = "not_supported"
-                    continue
-                transport.upload_invoice(sale.marketplace_order_ref, pdf, filename)
-            except (MarketplaceError, UserError) as exc:
-                message = channel._redact(str(exc))
-                move.write({"marketplace_upload_state": "error", "marketplace_upload_message": message[:250]})
-                move.message_post(body=_("Invoice upload to %(channel)s failed: %(error)s", channel=channel.name,
-                                         error=message))
-                continue
-            move.write({"marketplace_upload_state": "done", "marketplace_upload_message": filename})
-            move.message_post(body=_("Invoice PDF %(file)s uploaded to %(channel)s.", file=filename,
-                                     channel=channel.name))
+            item = move._marketplace_queue_upload()
+            if item and now:
+                item._send_one()
+
+    def _marketplace_queue_upload(self):
+        """:return: the outbox item of the upload; None when not supported or the PDF is missing"""
+        self.ensure_one()
+        channel = self.marketplace_channel_id
+        try:
+            transport_class = channel._get_transport_class()
+        except MarketplaceError:
+            transport_class = None
+        if not hasattr(transport_class, "upload_invoice"):
+            self.marketplace_upload_state = "not_supported"
+            return None
+        filename = f"{(self.name or 'invoice').replace('/', '-')}.pdf"
+        try:
+            pdf = self._marketplace_invoice_pdf()
+            if not hasattr(channel._get_transport(), "upload_invoice"):
+                self.marketplace_upload_state = "not_supported"
+                return None
+        except (MarketplaceError, UserError) as exc:
+            self._marketplace_upload_failed(channel._redact(str(exc)))
+            return None
+        payload = {"order": self._marketplace_sale_order().marketplace_order_ref, "filename": filename}
+        item = channel._outbox_enqueue("upload_invoice", self, payload, again=True)
+        item._set_attachment(filename, pdf)
+        self.write({"marketplace_upload_state": "todo", "marketplace_upload_message": False})
+        return item
+
+    def _marketplace_upload_done(self, filename):
+        self.write({"marketplace_upload_state": "done", "marketplace_upload_message": filename})
+        self.message_post(body=self.env._("Invoice PDF %(file)s uploaded to %(channel)s.", file=filename,
+                                 channel=self.marketplace_channel_id.name))
+
+    def _marketplace_upload_failed(self, message):
+        self.write({"marketplace_upload_state": "error", "marketplace_upload_message": message[:250]})
+        self.message_post(body=self.env._("Invoice upload to %(channel)s failed: %(error)s",
+                                 channel=self.marketplace_channel_id.name, error=message))
 
     def _marketplace_invoice_pdf(self):
         """The invoice PDF: the one already issued to the customer when there is one, else a fresh render."""
@@ -146,6 +161,6 @@ class AccountMove(models.Model):
         return content
 
     def action_marketplace_upload(self):
-        """Button: (re)upload the invoice PDF to the marketplace."""
-        self._marketplace_upload()
+        """Button: (re)upload the invoice PDF to the marketplace, now."""
+        self._marketplace_upload(now=True)
         return True

@@ -25,3 +25,28 @@ class MarketplaceChannel(models.Model):
     adjustment_product_id = fields.Many2one(
         "product.product", "Adjustment product",
         default=lambda self: self.env.ref("marketplace_vat.product_marketplace_adjustment", raise_if_not_found=False))
+
+    # -- import and outbox hooks ------------------------------------------------------------
+    def _before_page(self, transport, page, run):
+        """The VIES checks of the page's buyers, asked before its savepoints."""
+        result = super()._before_page(transport, page, run)
+        importer = self.env["marketplace.order.importer"]
+        for item in page.items:
+            order = item.normalize(transport)
+            if order is not None:
+                importer._precheck_buyer_vat(self, order, run)
+        return result
+
+    def _outbox_do_upload_invoice(self, item, transport):
+        """Send the invoice PDF kept beside the item (rendered when the invoice was posted)."""
+        payload = item._payload_values()
+        transport.upload_invoice(payload["order"], item._attachment_raw(), payload["filename"])
+
+    def _outbox_after_upload_invoice(self, item):
+        item._record()._marketplace_upload_done(item._payload_values()["filename"])
+
+    def _outbox_failed_upload_invoice(self, item, message):
+        invoice = item._record()
+        if not invoice:
+            return self._outbox_tell(item, message)
+        return invoice._marketplace_upload_failed(message)

@@ -1,9 +1,12 @@
 """VAT hooks of the import pipeline: regime, fiscal position, VIES check, invoice."""
+import logging
 
 from odoo import api, models
 
 from ..vat.rates import EU_MEMBER_STATES
 from ..vat.regime import RegimeInput, VatStatus, decide_regime
+
+_logger = logging.getLogger(__name__)
 
 VAT_STATUS_BY_CHECK = {
     "valid": VatStatus.VALID,
@@ -30,11 +33,11 @@ class MarketplaceOrderImporter(models.AbstractModel):
         :return: dict of ``sale.order`` values (empty outside the EU)
         """
         company = channel.company_id
-        if (company.account_fiscal_country_id.code or company.country_id.code) not in EU_MEMBER_STATES:
+        if not self._vat_applies(channel):
             return {}
         buyer_vat = order.billing.vat or order.shipping.vat
         is_business = bool(order.is_business or buyer_vat)
-        check = self._check_buyer_vat(channel, order, partner, buyer_vat)
+        check = self._check_buyer_vat(channel, order, partner, buyer_vat, run)
         goods_value = sum(line.unit_price * line.quantity - line.discount_amount for line in order.lines)
         vals = {
             "marketplace_buyer_vat": buyer_vat or False,
@@ -86,13 +89,39 @@ class MarketplaceOrderImporter(models.AbstractModel):
         preview = self._decide_regime(channel, order.shipping.country_code, order.shipping.zip, None, True, 0.0)
         return preview.regime.value in ("eu_b2c_home", "eu_b2c_oss")
 
-    def _check_buyer_vat(self, channel, order, partner, buyer_vat):
-        """Cached VIES answer for the buyer's number (``None`` when no check is needed)."""
+    @api.model
+    def _vat_applies(self, channel):
+        """VAT regimes are decided for EU-established companies only."""
+        company = channel.company_id
+        return (company.account_fiscal_country_id.code or company.country_id.code) in EU_MEMBER_STATES
+
+    def _check_buyer_vat(self, channel, order, partner, buyer_vat, run=None):
+        """VIES answer for the buyer's number: the one asked before the page (see
+        :meth:`_precheck_buyer_vat`), else the cached one (``None`` when no check is needed)."""
         if not self._vat_check_needed(channel, order, buyer_vat):
             return None
-        check = self.env["marketplace.vat.check"].sudo()._get_check(buyer_vat, channel.company_id)
+        Check = self.env["marketplace.vat.check"].sudo()
+        asked = run.memo("vat_checks").get(Check._normalize(buyer_vat)) if run else None
+        check = Check.browse(asked) if asked else Check._get_check(buyer_vat, channel.company_id)
         partner.commercial_partner_id._marketplace_apply_vat_check(check)
         return check
+
+    def _precheck_buyer_vat(self, channel, order, run):
+        """Ask VIES about the buyer's number before the page's savepoints, so that the answer (and
+        its consultation number) outlives a rolled-back page; kept in ``run.memo("vat_checks")``."""
+        buyer_vat = order.billing.vat or order.shipping.vat
+        if not self._vat_applies(channel) or not self._vat_check_needed(channel, order, buyer_vat):
+            return
+        Check = self.env["marketplace.vat.check"].sudo()
+        asked = run.memo("vat_checks")
+        number = Check._normalize(buyer_vat)
+        if number in asked:
+            return
+        try:
+            with self.env.cr.savepoint():
+                asked[number] = Check._get_check(buyer_vat, channel.company_id).id
+        except Exception:  # noqa: BLE001 - the order asks again in its own import
+            _logger.info("VIES check of %s before the page failed", number, exc_info=True)
 
     def _after_create(self, sale, order):
         super()._after_create(sale, order)

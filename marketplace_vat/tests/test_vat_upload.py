@@ -65,3 +65,28 @@ class TestVatUpload(VatCase):
         invoice.action_marketplace_upload()
         self.assertEqual(invoice.marketplace_upload_state, "error", "the marketplace answers 404")
         self.assertIn("upload", " ".join(invoice.message_ids.mapped("body")).lower())
+
+    def test_posting_queues_the_upload_sent_once_after_commit(self):
+        self.octopia.reset()
+        remote = self.octopia_sim.generate_orders(1, seed=8)[0]
+        self.octopia.add_orders([remote])
+        sale = self.import_order(remote["orderId"], lines=[("SKU-A", 1, 24.0)], total_amount=24.0)
+        invoice = sale.invoice_ids
+        invoice.invoice_pdf_report_id = self.env["ir.attachment"].create({
+            "name": "invoice.pdf", "datas": base64.b64encode(MINIMAL_PDF), "res_model": "account.move",
+            "res_id": invoice.id})
+        invoice._marketplace_upload()  # what posting does
+        invoice._marketplace_upload()  # posted again before the commit: still one call
+        item = self.env["marketplace.outbox"].search([("channel_id", "=", self.channel.id)])
+        self.assertEqual((len(item), item.operation, item.state), (1, "upload_invoice", "todo"))
+        self.assertEqual(invoice.marketplace_upload_state, "todo")
+        self.assertEqual(self.octopia.invoices, [], "nothing is sent before the commit")
+        self.channel._outbox_send()
+        self.channel._outbox_send()
+        self.assertEqual(item.state, "done")
+        self.assertEqual(invoice.marketplace_upload_state, "done")
+        self.assertEqual([(order_id, data) for order_id, _name, data in self.octopia.invoices],
+                         [(remote["orderId"], MINIMAL_PDF)])
+        logs = self.env["marketplace.sync.log"].search(
+            [("channel_id", "=", self.channel.id), ("operation", "=", f"upload invoice {remote['orderId']}")])
+        self.assertEqual(len(logs), 1)
