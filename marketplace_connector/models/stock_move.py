@@ -50,7 +50,7 @@ class StockMove(models.Model):
         grouped = [moves.browse().concat(*group)
                    for _key, group in groupby(moves, key=lambda move: move._key_assign_picking())]
         pickings = moves.env["stock.picking"].create([group._get_new_picking_values() for group in grouped])
-        for group, picking in zip(grouped, pickings):
+        for group, picking in zip(grouped, pickings, strict=True):
             group.write({"picking_id": picking.id})
             group._assign_picking_post_process(new=True)
 

@@ -19,8 +19,9 @@ class TestQueueJobDispatch(OctopiaSimulatorCase):
         cls.channel.page_size = 4
 
     def channel_jobs(self, method="_job_import_order_page"):
-        return self.env["queue.job"].search(
-            [("model_name", "=", "marketplace.channel"), ("method_name", "=", method)]).filtered(lambda j: j.records == self.channel)
+        jobs = self.env["queue.job"].search(
+            [("model_name", "=", "marketplace.channel"), ("method_name", "=", method)])
+        return jobs.filtered(lambda j: j.records == self.channel)
 
     def run_jobs(self, jobs):
         for record in jobs:

@@ -78,7 +78,7 @@ def add_order(state, rng, when, b2b=False, status="APPROVED", payment_status="PA
     address = {"addressLine1": f"{rng.randint(1, 80)} avenue Foch", "addressLine2": "", "city": city,
                "postalCode": postal, "country": country, "subdivision": subdivision}
     items = []
-    for index, (sku, name, price) in enumerate(lines or rng.sample(PRODUCTS, rng.randint(1, 3))):
+    for sku, name, price in lines or rng.sample(PRODUCTS, rng.randint(1, 3)):
         qty = rng.randint(1, 2)
         items.append({
             "id": str(uuid.UUID(int=rng.getrandbits(128))), "productName": {"original": name, "translated": name},
