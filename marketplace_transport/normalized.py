@@ -19,7 +19,7 @@ _COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class OrderStatus(str, enum.Enum):
+class OrderStatus(enum.StrEnum):
     """Marketplace-independent order states; each transport maps its own to these."""
 
     PENDING = "pending"  # not actionable yet (Processing...)
