@@ -1,0 +1,4 @@
+from . import test_batch_confirmation
+from . import test_dashboard
+from . import test_pipeline
+from . import test_tours
