@@ -314,9 +314,8 @@ class WixTransport(MarketplaceTransport):
                 return {"already": True, "amount": 0.0}
             amount = left_total
             refunded = self._refunded_quantities(transactions)
-            items = [{"lineItemId": item["id"],
-                      "quantity": int(item.get("quantity") or 0) - refunded.get(item["id"], 0)}
-                     for item in order.get("lineItems") or []]
+            items = [{"lineItemId": li["id"], "quantity": int(li.get("quantity") or 0) - refunded.get(li["id"], 0)}
+                     for li in order.get("lineItems") or []]
             items = [item for item in items if item["quantity"] > 0]
             shipping_included = True
         else:
