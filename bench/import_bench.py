@@ -97,7 +97,7 @@ def make_orders(count, seed, mix):
     statuses = None
     if mix == "confirmed":
         rng = random.Random(seed)
-        names, weights = zip(*CONFIRMED_MIX)
+        names, weights = zip(*CONFIRMED_MIX, strict=True)
         statuses = rng.choices(names, weights=weights, k=max(count, 1))
     start = datetime.now(UTC) - timedelta(hours=6)
     step = min(60.0, 5 * 3600.0 / max(count, 1))
@@ -117,7 +117,7 @@ class Driver:
                "-c", self.args.config, "-d", self.args.database]
         self.log(f"-> {task} {', '.join(f'{k}={v}' for k, v in params.items() if k != 'base_url')}")
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
-        lines = [l for l in proc.stdout.splitlines() if l.startswith(RESULT_TAG)]
+        lines = [row for row in proc.stdout.splitlines() if row.startswith(RESULT_TAG)]
         if proc.returncode or not lines:
             raise TaskFailed(f"benchmark task {task} failed (exit {proc.returncode}); see the log above")
         result = json.loads(lines[-1][len(RESULT_TAG):])
@@ -132,7 +132,7 @@ class Driver:
     @staticmethod
     def collect(proc, task):
         out, _err = proc.communicate()
-        lines = [l for l in out.splitlines() if l.startswith(RESULT_TAG)]
+        lines = [row for row in out.splitlines() if row.startswith(RESULT_TAG)]
         if proc.returncode or not lines:
             raise TaskFailed(f"benchmark task {task} failed (exit {proc.returncode})")
         return json.loads(lines[-1][len(RESULT_TAG):])
@@ -155,6 +155,17 @@ class Driver:
             self.results.setdefault("errors", []).append(f"{key}: {exc}")
         self.save()
 
+    def measure_ours_and_naive(self):
+        a = self.args
+        orders = make_orders(a.orders, 1, a.status_mix)
+        self.measure("ours", lambda: self.import_run("ours", "Bench ours", copy.deepcopy(orders)))
+        if not a.naive_orders:
+            return
+        self.measure("naive", lambda: self.import_run("naive", "Bench naive", copy.deepcopy(orders[:a.naive_orders])))
+        if "ours" in self.results and "naive" in self.results and self.results["naive"]["orders_per_s"]:
+            self.results["ratio_ours_over_naive"] = round(
+                self.results["ours"]["orders_per_s"] / self.results["naive"]["orders_per_s"], 2)
+
     def run(self):
         a = self.args
         setup = self.child("setup", reservation=a.reservation)
@@ -164,14 +175,7 @@ class Driver:
             "load_average_at_start": os.getloadavg()[0], "queue_job": setup["queue_job"],
             "reservation": a.reservation or "odoo default (at confirmation)",
             "products": setup["products"], "started_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
-        orders = make_orders(a.orders, 1, a.status_mix)
-        self.measure("ours", lambda: self.import_run("ours", "Bench ours", copy.deepcopy(orders)))
-        if a.naive_orders:
-            self.measure("naive", lambda: self.import_run("naive", "Bench naive", copy.deepcopy(orders[:a.naive_orders])))
-            if "ours" in self.results and "naive" in self.results and self.results["naive"]["orders_per_s"]:
-                self.results["ratio_ours_over_naive"] = round(
-                    self.results["ours"]["orders_per_s"] / self.results["naive"]["orders_per_s"], 2)
-        del orders
+        self.measure_ours_and_naive()  # the generated orders are freed on return
         if a.profile_orders:
             self.measure("profile", lambda: self.import_run(
                 "profile", "Bench profile", make_orders(a.profile_orders, 2, a.status_mix)))

@@ -108,7 +108,7 @@ class PageItem:
         self.cursor_at = None  # the 'updated at' the cursor may pass once the item is processed
 
     @classmethod
-    def read(cls, transport, payload):
+    def from_payload(cls, transport, payload):
         """An item with its key and listed 'updated at', read once."""
         item = cls(payload)
         try:
@@ -158,13 +158,15 @@ class Page:
         self.to_confirm = []  # ids of the sale orders to confirm at the end of the page
 
     @classmethod
-    def read(cls, transport, payloads, together=True):
-        return cls([PageItem.read(transport, payload) for payload in payloads], together=together)
+    def from_payloads(cls, transport, payloads, together=True):
+        return cls([PageItem.from_payload(transport, payload) for payload in payloads], together=together)
+
+    read = from_payloads  # former name, until the callers in the channel models use from_payloads
 
     @classmethod
     def of(cls, transport, page):
         """``page`` itself, or a page read from ``page`` when it is a list of raw payloads."""
-        return page if isinstance(page, cls) else cls.read(transport, page)
+        return page if isinstance(page, cls) else cls.from_payloads(transport, page)
 
     @property
     def payloads(self):

@@ -19,7 +19,7 @@ _COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class OrderStatus(str, enum.Enum):
+class OrderStatus(enum.StrEnum):
     """Marketplace-independent order states; each transport maps its own to these."""
 
     PENDING = "pending"  # not actionable yet (Processing...)
@@ -147,10 +147,12 @@ class NormalizedLine:
             raise InvalidOrderError(f"{where}: no SKU and no EAN, the product cannot be matched")
         self.quantity = to_amount(self.quantity, f"{where} quantity")
         if self.quantity <= 0 or self.quantity > MAX_QUANTITY or self.quantity != int(self.quantity):
-            raise InvalidOrderError(f"{where}: quantity {self.quantity!r} must be a whole number from 1 to {MAX_QUANTITY}")
+            raise InvalidOrderError(
+                f"{where}: quantity {self.quantity!r} must be a whole number from 1 to {MAX_QUANTITY}")
         self.unit_price = to_amount(self.unit_price, f"{where} unit price")
         if self.unit_price < 0 or self.unit_price > MAX_UNIT_PRICE:
-            raise InvalidOrderError(f"{where}: unit price {self.unit_price!r} is out of range (0 to {MAX_UNIT_PRICE:.0f})")
+            raise InvalidOrderError(
+                f"{where}: unit price {self.unit_price!r} is out of range (0 to {MAX_UNIT_PRICE:.0f})")
         self.discount_amount = abs(to_amount(self.discount_amount, f"{where} discount"))
         if self.discount_amount > self.unit_price * self.quantity + 0.005:
             raise InvalidOrderError(f"{where}: discount {self.discount_amount} exceeds the line amount")

@@ -439,7 +439,7 @@ class PrestashopTransport(MarketplaceTransport):
     def _spread_discount(lines, discount):
         """Spread the order's cart-rule discount over the lines, pro rata of their amounts."""
         discount = abs(discount)
-        base = sum(to_amount(l.unit_price, "price") * to_amount(l.quantity, "quantity") for l in lines)
+        base = sum(to_amount(line.unit_price, "price") * to_amount(line.quantity, "quantity") for line in lines)
         if discount <= 0 or base <= 0:
             return
         discount = min(discount, base)  # free-shipping rules can exceed the products; keep the lines >= 0

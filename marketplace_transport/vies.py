@@ -49,7 +49,7 @@ def reset_breakers():
         _breakers.clear()
 
 
-class ViesStatus(str, enum.Enum):
+class ViesStatus(enum.StrEnum):
     VALID = "valid"
     INVALID = "invalid"
     UNAVAILABLE = "unavailable"  # the service or the member state could not answer: retry later

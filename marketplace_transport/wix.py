@@ -314,8 +314,8 @@ class WixTransport(MarketplaceTransport):
                 return {"already": True, "amount": 0.0}
             amount = left_total
             refunded = self._refunded_quantities(transactions)
-            items = [{"lineItemId": l["id"], "quantity": int(l.get("quantity") or 0) - refunded.get(l["id"], 0)}
-                     for l in order.get("lineItems") or []]
+            items = [{"lineItemId": li["id"], "quantity": int(li.get("quantity") or 0) - refunded.get(li["id"], 0)}
+                     for li in order.get("lineItems") or []]
             items = [item for item in items if item["quantity"] > 0]
             shipping_included = True
         else:
@@ -379,7 +379,7 @@ class WixTransport(MarketplaceTransport):
         Amounts are recomputed from what the buyer paid on Wix for those units (after discounts,
         tax included), whatever tax basis Odoo uses; shipping is added when asked.
         """
-        lines = {l["id"]: l for l in order.get("lineItems") or []}
+        lines = {line["id"]: line for line in order.get("lineItems") or []}
         amount, items = 0.0, []
         for refund_line in refund.lines:
             line = lines.get(refund_line.line_external_id)

@@ -309,7 +309,7 @@ class WooCommerceTransport(MarketplaceTransport):
     def _provider_name(self, carrier):
         """The extension's provider name matching ``carrier`` (case-insensitive), else ''."""
         wanted = (carrier or "").strip().lower()
-        for code, label in self.list_carriers():
+        for code, _label in self.list_carriers():
             if code.lower() == wanted:
                 return code
         return ""

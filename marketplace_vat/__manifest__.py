@@ -1,8 +1,6 @@
 {
     "name": "Marketplace Connector: VAT and invoicing",
     "summary": "VAT regime per marketplace order (domestic, intra-EU B2B, OSS, export), VIES checks, invoices",
-    "description": "VAT regime, fiscal position and VIES check of imported marketplace orders, then invoices "
-                   "checked against the marketplace total, paid and uploaded. See README.md.",
     "version": "18.0.1.0.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",

@@ -62,7 +62,8 @@ class Browser:
     def __init__(self, width=1440, height=900):
         executable = next((shutil.which(name) for name in BROWSERS if shutil.which(name)), None)
         if not executable:
-            raise SystemExit("No Chromium found: install chromium (scripts/ensure-package.sh chromium screenshots chromium).")
+            raise SystemExit(
+                "No Chromium found: install chromium (scripts/ensure-package.sh chromium screenshots chromium).")
         self.profile = tempfile.mkdtemp(prefix="mkt_screenshots_")
         self.process = subprocess.Popen(
             [executable, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",

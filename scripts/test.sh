@@ -5,8 +5,11 @@
 #   REUSE_DB=1 ...                       # keep the database, only update our modules (fast)
 #   ODOO_SUBSETS=0 scripts/test.sh       # whole suite without Odoo's own tests (scripts/odoo-subsets.sh)
 # Exit code 5 (no test collected) is an error only when the whole suite was asked for.
-# The whole suite starts with the transport tests in a Python without Odoo (scripts/test-pure.sh).
+# The whole suite starts with the linters (scripts/lint.sh: a finding fails the suite, which still runs
+# the tests) and the transport tests in a Python without Odoo (scripts/test-pure.sh).
+lint_rc=0
 if [ $# -eq 0 ]; then
+  bash "$(dirname "$0")/lint.sh" || { lint_rc=1; echo "lint failed (scripts/lint.sh); the tests run on" >&2; }
   bash "$(dirname "$0")/test-pure.sh" || { echo "transport tests without Odoo failed" >&2; exit 1; }
 fi
 export WITH_QUEUE_JOB="${WITH_QUEUE_JOB:-1}"  # OCA queue_job, for the scale-out glue's tests
@@ -54,4 +57,8 @@ if [ $# -eq 0 ] && [ "${ODOO_SUBSETS:-1}" != 0 ]; then
 fi
 [ $rc -eq 0 ] && rc=$glue_rc
 [ $rc -eq 0 ] && rc=$odoo_rc
+if [ $lint_rc -ne 0 ]; then
+  echo "The suite fails on lint findings (scripts/lint.sh)." >&2
+  [ $rc -eq 0 ] && rc=$lint_rc
+fi
 exit $rc

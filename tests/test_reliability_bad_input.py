@@ -31,7 +31,7 @@ def _set_names(p, first="", last="", company=""):
 # (case, mutation, expected: ("failed", reason part) or ("imported", None))
 CASES = [
     ("no lines", lambda p: p.update(lines=[]), ("failed", "no order lines")),
-    ("no address at all", lambda p: [p.pop("billingAddress")] + [l.pop("shippingAddress") for l in p["lines"]],
+    ("no address at all", lambda p: [p.pop("billingAddress")] + [line.pop("shippingAddress") for line in p["lines"]],
      ("failed", "neither a billing address nor a shipping address")),
     ("empty customer name", lambda p: _set_names(p), ("failed", "no name")),
     ("empty status", lambda p: p.update(status=""), ("failed", "unknown Octopia status")),
@@ -73,7 +73,7 @@ class TestBadInput(OctopiaSimulatorCase):
         orders = sim.generate_orders(len(CASES) + 6, seed=5, statuses=["InPreparation"], step_seconds=30)
         good, bad = orders[:6], orders[6:]
         expected = {}
-        for (case, mutate, outcome), payload in zip(CASES, bad):
+        for (case, mutate, outcome), payload in zip(CASES, bad, strict=True):
             mutate(payload)
             expected[payload["orderId"]] = (case, outcome)
         payloads = good[:3] + bad + good[3:]

@@ -122,8 +122,9 @@ class TestWorkers(common.TransactionCase):
         worker = self._start_worker()
         try:
             reached = wait_for(lambda: self._list_calls() >= 3 or worker.poll() is not None, timeout=90)
-            self.assertTrue(reached and worker.poll() is None,
-                            f"the worker reached page 3: {worker.poll()} {worker.stderr.read() if worker.poll() else ''}")
+            alive = reached and worker.poll() is None
+            detail = worker.stderr.read() if worker.poll() else ""
+            self.assertTrue(alive, f"the worker reached page 3: {worker.poll()} {detail}")
             self.assertTrue(wait_for(lambda: sum(self._committed_figures()[0].values()) >= 6, timeout=20),
                             "pages 1 and 2 are committed before the kill")
             self.assertIsNone(worker.poll(), "the worker is still running (held on page 3)")

@@ -40,7 +40,7 @@ def test_doctests():
 
 def test_payload_key_and_normalization_computed_once():
     transport = CountingTransport()
-    page = Page.read(transport, [{"id": "A", "updated": "2024-05-01T10:00:00Z"},
+    page = Page.from_payloads(transport, [{"id": "A", "updated": "2024-05-01T10:00:00Z"},
                                  {"id": "B", "updated": "2024-05-01T11:00:00Z", "bad": True}, ["garbage"]])
     good, bad, garbage = page.items
     for _round in range(3):
@@ -62,7 +62,7 @@ def test_payload_key_and_normalization_computed_once():
 
 def test_queued_creation_is_an_explicit_outcome():
     transport = CountingTransport()
-    page = Page.read(transport, [{"id": "A", "updated": "2024-05-01T10:00:00Z"}])
+    page = Page.from_payloads(transport, [{"id": "A", "updated": "2024-05-01T10:00:00Z"}])
     item = page.items[0]
     item.normalize(transport)
     page.queue_creation(item, {"name": "x"})

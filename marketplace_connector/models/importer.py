@@ -172,7 +172,8 @@ class MarketplaceOrderImporter(models.AbstractModel):
                 return product
         raise InvalidOrderError(
             _("Unknown product: SKU %(sku)s / EAN %(ean)s. Create the product with this internal reference or "
-              "barcode, or map it on the channel's offers, then press Retry.", sku=line.sku or "-", ean=line.ean or "-"))
+              "barcode, or map it on the channel's offers, then press Retry.",
+              sku=line.sku or "-", ean=line.ean or "-"))
 
     @staticmethod
     def _naive(dt):

@@ -114,7 +114,7 @@ class MarketplaceOrderImporterConfirmation(models.AbstractModel):
         groups = self.env["procurement.group"].create([
             sale.order_line.filtered(lambda line: line.product_id.type == "consu")[:1]._prepare_procurement_group_vals()
             for sale in todo])
-        for sale, group in zip(todo, groups):
+        for sale, group in zip(todo, groups, strict=True):
             sale.procurement_group_id = group
         return groups
 
@@ -162,6 +162,7 @@ class MarketplaceOrderImporterConfirmation(models.AbstractModel):
         """
         if order.total_amount is None:
             return
-        ours = sale.amount_total if self._prices_include_tax(sale.marketplace_channel_id, order) else sale.amount_untaxed
+        tax_included = self._prices_include_tax(sale.marketplace_channel_id, order)
+        ours = sale.amount_total if tax_included else sale.amount_untaxed
         if float_compare(ours, order.total_amount, precision_rounding=sale.currency_id.rounding or 0.01) != 0:
             sale.marketplace_total_mismatch = True

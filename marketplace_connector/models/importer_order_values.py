@@ -172,7 +172,8 @@ class MarketplaceOrderImporterValues(models.AbstractModel):
         Tax = self.env["account.tax"].with_context(active_test=False)
         twin = Tax.search([
             ("company_id", "=", tax.company_id.id), ("type_tax_use", "=", tax.type_tax_use),
-            ("amount_type", "=", "percent"), ("amount", "=", tax.amount), ("price_include_override", "=", "tax_included"),
+            ("amount_type", "=", "percent"), ("amount", "=", tax.amount),
+            ("price_include_override", "=", "tax_included"),
             ("tax_group_id", "=", tax.tax_group_id.id), ("country_id", "=", tax.country_id.id),
         ], limit=1)
         return twin

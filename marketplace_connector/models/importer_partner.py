@@ -208,7 +208,7 @@ class MarketplaceOrderImporterPartner(models.AbstractModel):
         page_buyers = [run.page_buyers.get((channel.id, order.external_id)) for order in orders]
         prefetch = [partner_id for partner_id in page_buyers if partner_id]
         wanted, vals_list = set(), []
-        for order, partner_id in zip(orders, page_buyers):
+        for order, partner_id in zip(orders, page_buyers, strict=True):
             if not partner_id:
                 continue
             partner = Partner.browse(partner_id).with_prefetch(prefetch)
@@ -337,7 +337,7 @@ class MarketplaceOrderImporterPartner(models.AbstractModel):
         if to_create:
             created = self.env["res.partner"].create(
                 [self._prepare_child_address_vals(partner, a, t, run) for a, t in to_create])
-            by_key = {(t, a.fingerprint()): contact for (a, t), contact in zip(to_create, created)}
+            by_key = {(t, a.fingerprint()): contact for (a, t), contact in zip(to_create, created, strict=True)}
             result = [item if not isinstance(item, tuple) else by_key[(item[1], item[0].fingerprint())]
                       for item in result]
         return result

@@ -16,8 +16,8 @@ class IrSequence(models.Model):
         key = ("sequence", sequence_code, self.env.company.id, self.env.uid, self.env.su)
         if key not in batch.memo:
             self.browse().check_access("read")
-            batch.memo[key] = self.search([("code", "=", sequence_code), ("company_id", "in", [self.env.company.id, False])],
-                                          order="company_id", limit=1).id
+            domain = [("code", "=", sequence_code), ("company_id", "in", [self.env.company.id, False])]
+            batch.memo[key] = self.search(domain, order="company_id", limit=1).id
         if not batch.memo[key]:
             return super().next_by_code(sequence_code, sequence_date=sequence_date)
         return self.browse(batch.memo[key])._next(sequence_date=sequence_date)

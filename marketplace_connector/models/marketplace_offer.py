@@ -38,7 +38,7 @@ class MarketplaceOffer(models.Model):
     @api.depends("product_id", "channel_id.warehouse_id")
     def _compute_quantity(self):
         for channel in self.channel_id:
-            offers = self.filtered(lambda o: o.channel_id == channel)
+            offers = self.filtered(lambda o, channel=channel: o.channel_id == channel)
             products = offers.product_id.with_context(warehouse_id=channel.warehouse_id.id)
             free = {p.id: p.free_qty for p in products}
             for offer in offers:

@@ -46,11 +46,12 @@ class StockMove(models.Model):
                                   move.product_uom_qty, 0.0, precision_rounding=move.product_uom.rounding) >= 0)
         if not moves:
             return
-        moves = moves.with_context(clean_context(self.env.context))  # as Odoo calls _assign_picking
+        # as Odoo calls _assign_picking: the default_* keys dropped, not merged
+        moves = moves.with_context(clean_context(self.env.context))  # pylint: disable=context-overridden
         grouped = [moves.browse().concat(*group)
                    for _key, group in groupby(moves, key=lambda move: move._key_assign_picking())]
         pickings = moves.env["stock.picking"].create([group._get_new_picking_values() for group in grouped])
-        for group, picking in zip(grouped, pickings):
+        for group, picking in zip(grouped, pickings, strict=True):
             group.write({"picking_id": picking.id})
             group._assign_picking_post_process(new=True)
 

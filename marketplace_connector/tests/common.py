@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import odoo
 from odoo.tests.common import TransactionCase
+from odoo.tools import SQL
 
 from marketplace_transport import NormalizedAddress, NormalizedLine, NormalizedOrder, OrderStatus
 
@@ -34,25 +35,27 @@ def count_statements(cr, table, event, rows=None):
     """Count the ``event`` statements on ``table`` from now on; with ``rows`` (an SQL condition on
     a row ``now`` after the statement and, for an UPDATE, ``was`` before it), only the statements
     that write such a row. :return: a function giving the count so far"""
-    counter = f"mkp_test_{table}_{event.lower()}s" + (f"_{zlib.crc32(rows.encode()):x}" if rows else "")
-    condition, referencing = "TRUE", ""
+    assert event in ("INSERT", "UPDATE", "DELETE"), event
+    counter = SQL.identifier(f"mkp_test_{table}_{event.lower()}s" + (f"_{zlib.crc32(rows.encode()):x}" if rows else ""))
+    condition, referencing = SQL("TRUE"), SQL()
     if rows and event == "UPDATE":
-        referencing = "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"
-        condition = f"EXISTS (SELECT 1 FROM old_rows was JOIN new_rows now USING (id) WHERE {rows})"
+        referencing = SQL("REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows")
+        condition = SQL("EXISTS (SELECT 1 FROM old_rows was JOIN new_rows now USING (id) WHERE %s)", SQL(rows))
     elif rows:
-        referencing = "REFERENCING NEW TABLE AS new_rows"
-        condition = f"EXISTS (SELECT 1 FROM new_rows now WHERE {rows})"
-    cr.execute(f"""
-        CREATE TABLE {counter} (id serial);
-        CREATE FUNCTION {counter}() RETURNS trigger AS $$
-        BEGIN IF {condition} THEN INSERT INTO {counter} DEFAULT VALUES; END IF; RETURN NULL; END $$
+        referencing = SQL("REFERENCING NEW TABLE AS new_rows")
+        condition = SQL("EXISTS (SELECT 1 FROM new_rows now WHERE %s)", SQL(rows))
+    cr.execute(SQL("""
+        CREATE TABLE %(counter)s (id serial);
+        CREATE FUNCTION %(counter)s() RETURNS trigger AS $$
+        BEGIN IF %(condition)s THEN INSERT INTO %(counter)s DEFAULT VALUES; END IF; RETURN NULL; END $$
         LANGUAGE plpgsql;
-        CREATE TRIGGER {counter} AFTER {event} ON {table} {referencing}
-        FOR EACH STATEMENT EXECUTE FUNCTION {counter}();
-    """)
+        CREATE TRIGGER %(counter)s AFTER %(event)s ON %(table)s %(referencing)s
+        FOR EACH STATEMENT EXECUTE FUNCTION %(counter)s();
+    """, counter=counter, condition=condition, event=SQL(event), table=SQL.identifier(table),
+        referencing=referencing))
 
     def count():
-        cr.execute(f"SELECT count(*) FROM {counter}")
+        cr.execute(SQL("SELECT count(*) FROM %s", counter))
         return cr.fetchone()[0]
     return count
 

@@ -46,6 +46,7 @@ class SalesMixin:
 class ConfirmationResults(SalesMixin):
     """The business results of a confirmation by the importer: those of Odoo, either setting."""
 
+    allow_inherited_tests_method = True  # odoo-bin runs the test methods of this mixin in each subclass
     batch_confirmation = "1"  # the system parameter during the class
 
     @classmethod

@@ -86,7 +86,8 @@ class TestImportPipeline(MarketplaceCase):
         sale, _c = self.import_order(make_order("ORD-15", customer_external_id="C-9"))
         self.assertEqual(sale.partner_id, known)
         other, _c = self.import_order(make_order(
-            "ORD-16", customer_external_id="C-10", billing=make_address(name="Jean Martin", email="jean.martin@example.com"),
+            "ORD-16", customer_external_id="C-10",
+            billing=make_address(name="Jean Martin", email="jean.martin@example.com"),
             shipping=make_address(name="Jean Martin", email="jean.martin@example.com")))
         self.assertNotEqual(other.partner_id, known)
 
@@ -161,7 +162,7 @@ class TestImportPipeline(MarketplaceCase):
         order = make_order("ORD-32", lines=[("SKU-A", 2, 30.0)], total_amount=50.0)
         order.lines[0].discount_amount = 10.0
         sale, _c = self.import_order(order)
-        discount = sale.order_line.filtered(lambda l: l.product_id == self.channel.discount_product_id)
+        discount = sale.order_line.filtered(lambda line: line.product_id == self.channel.discount_product_id)
         self.assertEqual(discount.price_unit, -10.0)
         self.assertAlmostEqual(sale.amount_total, 50.0, places=2)
 
@@ -212,7 +213,8 @@ class TestAccess(MarketplaceCase):
         cls.user = Users.create({
             "name": "Marketplace user", "login": "mkp_user", "email": "mkp_user@example.com",
             "groups_id": [(6, 0, [cls.env.ref("marketplace_connector.group_marketplace_user").id])]})
-        cls.other_company = cls.env["res.company"].create({"name": "Other Co", "currency_id": cls.env.ref("base.EUR").id})
+        cls.other_company = cls.env["res.company"].create(
+            {"name": "Other Co", "currency_id": cls.env.ref("base.EUR").id})
         cls.other_user = Users.create({
             "name": "Other company user", "login": "mkp_other", "email": "mkp_other@example.com",
             "company_id": cls.other_company.id, "company_ids": [(6, 0, [cls.other_company.id])],

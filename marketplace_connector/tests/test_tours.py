@@ -1,9 +1,10 @@
 """Browser tests: Odoo tours run in a real headless Chromium against the marketplace simulator.
 
 Run with ``scripts/test.sh marketplace_connector/tests/test_tours.py``. Odoo's HttpCase needs an
-HTTP server and a Chrome/Chromium on PATH (``scripts/ensure-package.sh`` installs Debian's, see scripts/test.sh). pytest-odoo
-starts no usable HTTP server on Odoo 18 (its ``--odoo-http`` fails), so :func:`ensure_http_server`
-spawns Odoo's own threaded HTTP server on a free port of 127.0.0.1, once per test process.
+HTTP server and a Chrome/Chromium on PATH (``scripts/ensure-package.sh`` installs Debian's, see
+scripts/test.sh). pytest-odoo starts no usable HTTP server on Odoo 18 (its ``--odoo-http`` fails),
+so :func:`ensure_http_server` spawns Odoo's own threaded HTTP server on a free port of 127.0.0.1,
+once per test process.
 """
 import json
 

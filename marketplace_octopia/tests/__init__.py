@@ -1,0 +1,4 @@
+from . import test_cdiscount_soap
+from . import test_octopia_rest_actions
+from . import test_octopia_rest_import
+from . import test_octopia_xml_offers

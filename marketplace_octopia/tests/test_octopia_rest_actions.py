@@ -65,7 +65,7 @@ class TestOctopiaActions(OctopiaSimulatorCase):
         self.assertEqual(order_id, order["orderId"])
         self.assertEqual(parcel["carrierName"], "Colissimo")
         self.assertEqual(parcel["parcelNumber"], "6A123456789")
-        seller_lines = [l["orderLineId"] for l in order["lines"] if l["offer"]["supplyMode"] == "Seller"]
+        seller_lines = [line["orderLineId"] for line in order["lines"] if line["offer"]["supplyMode"] == "Seller"]
         self.assertEqual(sorted(parcel["orderLineIds"]), sorted(seller_lines))
         self.assertNotIn("FUL-1", parcel["orderLineIds"])
         self.run_cron()

@@ -54,7 +54,7 @@ class TestOctopiaImport(OctopiaSimulatorCase):
             self.assertEqual(sorted(product_lines.mapped("marketplace_line_id")),
                              sorted(line["orderLineId"] for line in order["lines"]))
             for line in order["lines"]:
-                sale_line = product_lines.filtered(lambda l, i=line["orderLineId"]: l.marketplace_line_id == i)
+                sale_line = product_lines.filtered(lambda sol, i=line["orderLineId"]: sol.marketplace_line_id == i)
                 self.assertEqual(sale_line.product_id, self.products[line["offer"]["sellerProductId"]])
                 self.assertEqual(sale_line.marketplace_shippable, line["offer"]["supplyMode"] == "Seller")
             if sale.state != "cancel":

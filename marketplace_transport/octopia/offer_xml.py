@@ -9,6 +9,7 @@ the ``OfferPackage``/``Offer`` shape follow the public templates of the Cdiscoun
 
 Offers are written one by one to a temporary file, so a large catalogue never sits in memory.
 """
+import contextlib
 import itertools
 import os
 import re
@@ -63,10 +64,8 @@ class OfferPackageFile:
 
     def remove(self):
         """Delete the temporary ZIP file (no error when already gone)."""
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path)
-        except FileNotFoundError:
-            pass
 
 
 @dataclass

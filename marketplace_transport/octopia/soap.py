@@ -208,9 +208,8 @@ class CdiscountSoapTransport(MarketplaceTransport):
             netloc = "sts." + netloc[len("wsvc."):]
         return urlunsplit((parts.scheme, netloc, STS_PATH, "", ""))
 
-    @property
-    def client(self):
-        """zeep client on the WSDL of the configured service (built once per transport)."""
+    def _connect(self):
+        """Build the zeep client on the WSDL and its service proxy, once per transport."""
         if self._client is None:
             self._zeep_transport = RecordingZeepTransport(self.http, self.config.timeout)
             settings = zeep.Settings(strict=False, xml_huge_tree=False)
@@ -219,11 +218,16 @@ class CdiscountSoapTransport(MarketplaceTransport):
             except (etree.XMLSyntaxError, zeep.exceptions.Error) as exc:
                 raise TemporaryError(f"GetWsdl: the WSDL of {redact_url(self.wsdl_url)} cannot be read: {exc}") from exc
             self._service = self._client.create_service(BINDING, self.service_url)
+
+    @property
+    def client(self):
+        """zeep client on the WSDL of the configured service (built once per transport)."""
+        self._connect()
         return self._client
 
     @property
     def service(self):
-        self.client  # noqa: B018 - builds the service proxy
+        self._connect()
         return self._service
 
     # -- token ------------------------------------------------------------------------

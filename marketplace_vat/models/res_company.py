@@ -68,7 +68,7 @@ class ResCompany(models.Model):
                 continue
             domestic_taxes = company._marketplace_domestic_sale_taxes()
             home_rate = standard_rate(home.code)
-            standard_taxes = domestic_taxes.filtered(lambda t: t.amount == home_rate)
+            standard_taxes = domestic_taxes.filtered(lambda t, home_rate=home_rate: t.amount == home_rate)
             company._marketplace_fiscal_position("domestic")
             company._marketplace_fiscal_position("eu_b2c_home")
             for regime in ("intra_eu_b2b", "export", "deemed_supplier"):
@@ -174,7 +174,7 @@ class ResCompany(models.Model):
         lines = {}
         for document_type in ("invoice", "refund"):
             negate = document_type == "refund"
-            tags = base_tags.filtered(lambda t: t.tax_negate == negate)
+            tags = base_tags.filtered(lambda t, negate=negate: t.tax_negate == negate)
             lines[document_type] = [
                 Command.create({"document_type": document_type, "repartition_type": "base",
                                 "tag_ids": [Command.set(tags.ids)]}),

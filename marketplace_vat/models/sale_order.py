@@ -144,7 +144,7 @@ class SaleOrder(models.Model):
                 if discount_product and line.product_id == discount_product and previous:
                     taxes = previous  # a discount line follows its product line
                 else:
-                    source = line.product_id.taxes_id.filtered(lambda t: t.company_id == sale.company_id)
+                    source = line.product_id.taxes_id.filtered(lambda t, sale=sale: t.company_id == sale.company_id)
                     taxes = sale.fiscal_position_id.map_tax(source)
                     if included:
                         taxes = Tax.browse([importer._included_twin(tax).id for tax in taxes])

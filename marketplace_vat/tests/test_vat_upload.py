@@ -31,7 +31,7 @@ class TestVatUpload(VatCase):
             "base_url": cls.octopia_server.url + octopia_sim.API_PREFIX, "api_login": octopia_sim.DEFAULT_CLIENT_ID,
             "api_secret": octopia_sim.DEFAULT_CLIENT_SECRET, "api_account": octopia_sim.DEFAULT_SELLER_ID,
             "invoice_policy": "confirm"})
-        cls.importer = cls.env["marketplace.order.importer"].with_context(cls.env.context)
+        cls.importer = cls.env["marketplace.order.importer"]
 
     def test_posted_invoice_is_uploaded_to_the_marketplace(self):
         remote = self.octopia_sim.generate_orders(1, seed=7)[0]

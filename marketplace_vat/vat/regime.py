@@ -34,7 +34,7 @@ _DOM_BY_ZIP_PREFIX = {prefix: code for code, prefix in FRENCH_OVERSEAS_DEPARTMEN
 _FR_OUTSIDE_VAT_ZIP_PREFIXES = ("975", "977", "978", "984", "986", "987", "988")
 
 
-class Regime(str, enum.Enum):
+class Regime(enum.StrEnum):
     DOMESTIC = "domestic"  # seller's own VAT
     INTRA_EU_B2B = "intra_eu_b2b"  # exempt intra-Community supply, buyer reverse-charges
     EU_B2C_HOME = "eu_b2c_home"  # distance sale below the threshold: seller's home VAT
@@ -43,7 +43,7 @@ class Regime(str, enum.Enum):
     DEEMED_SUPPLIER = "deemed_supplier"  # the platform collects VAT; seller's supply exempt
 
 
-class VatStatus(str, enum.Enum):
+class VatStatus(enum.StrEnum):
     """What is known about the buyer's VAT number."""
 
     NONE = "none"  # no number given

@@ -89,7 +89,7 @@ class TestWixChannel(SimulatorChannelCase):
         self.assertTrue(wizard.partial_allowed)
         first_line = target["lineItems"][0]
         wizard.write({"mode": "partial", "reason_note": "Article cassé", "refund_shipping": False})
-        wizard.line_ids.filtered(lambda l: l.sale_line_id.marketplace_line_id == first_line["id"]).quantity = 1
+        wizard.line_ids.filtered(lambda line: line.sale_line_id.marketplace_line_id == first_line["id"]).quantity = 1
         wizard.action_confirm()
         self.assertEqual(sale.refund_sync_state, "done", sale.refund_sync_error)
         refunded = self.site["transactions"][target["id"]]["refunds"]

@@ -631,14 +631,7 @@ def _validate_one(state, item):
     tracking = _value(item, ORD, "TrackingNumber")
     url = _value(item, ORD, "TrackingUrl")
     if target == "Shipped":
-        if not carrier or not tracking:
-            errors.append(("OrderTrackingInformationError",
-                           "CarrierName and TrackingNumber are mandatory to ship an order."))
-        elif len(tracking) > 50 or any(c in tracking for c in " &*$"):
-            errors.append(("OrderTrackingInformationError",
-                           "TrackingNumber: 50 characters at most, without space, &, * or $."))
-        if url and (not url.startswith(("http://", "https://")) or len(url) > 255):
-            errors.append(("OrderTrackingInformationError", "TrackingUrl must start with http(s):// (255 max)."))
+        errors.extend(_tracking_errors(carrier, tracking, url))
     if errors:
         return result(errors, line_results)
     if target == "AcceptedBySeller" and all(s == "RefusedBySeller" for s in lines.values()):
@@ -653,6 +646,20 @@ def _validate_one(state, item):
         order["ShippedTotalShippingCharges"] = order["ValidatedTotalShippingCharges"]
     touch(order)
     return result([], line_results)
+
+
+def _tracking_errors(carrier, tracking, url):
+    """The errors of a shipment's carrier, tracking number and tracking URL."""
+    errors = []
+    if not carrier or not tracking:
+        errors.append(("OrderTrackingInformationError",
+                       "CarrierName and TrackingNumber are mandatory to ship an order."))
+    elif len(tracking) > 50 or any(c in tracking for c in " &*$"):
+        errors.append(("OrderTrackingInformationError",
+                       "TrackingNumber: 50 characters at most, without space, &, * or $."))
+    if url and (not url.startswith(("http://", "https://")) or len(url) > 255):
+        errors.append(("OrderTrackingInformationError", "TrackingUrl must start with http(s):// (255 max)."))
+    return errors
 
 
 def op_create_refund_voucher(state, call, login):

@@ -221,7 +221,7 @@ def vat_number(rng, country):
     if country == "CH":
         while True:
             body = digits(8)
-            check = 11 - sum(int(d) * w for d, w in zip(body, (5, 4, 3, 2, 7, 6, 5, 4))) % 11
+            check = 11 - sum(int(d) * w for d, w in zip(body, (5, 4, 3, 2, 7, 6, 5, 4), strict=True)) % 11
             if check != 10:
                 return f"CHE{body}{check % 11}"
     return ""
@@ -730,9 +730,9 @@ def _register_routes(app, state):  # noqa: C901 - one closure per documented end
             if order["status"] != "InPreparation":
                 return problem(400, "Bad Request",
                                f"Cannot switch to shipped status: order {order['orderId']} is {order['status']}.")
-            seller_lines = {l["orderLineId"]: l for l in order["lines"]
-                            if l["offer"].get("supplyMode", "Seller") == "Seller"
-                            and l["status"] in SHIPPABLE_LINE_STATUSES}
+            seller_lines = {order_line["orderLineId"]: order_line for order_line in order["lines"]
+                            if order_line["offer"].get("supplyMode", "Seller") == "Seller"
+                            and order_line["status"] in SHIPPABLE_LINE_STATUSES}
             line_ids = parcel.get("orderLineIds") or list(seller_lines)
             unknown = [i for i in line_ids if i not in seller_lines]
             if unknown:
@@ -748,8 +748,8 @@ def _register_routes(app, state):  # noqa: C901 - one closure per documented end
                 line = seller_lines[line_id]
                 line["status"] = "Shipped"
                 line["parcels"] = [{"parcelNumber": number, "carrierName": carrier, "trackingUrl": url}]
-            if all(l["status"] in ("Shipped", "Cancelled") or l["offer"].get("supplyMode") != "Seller"
-                   for l in order["lines"]):
+            if all(order_line["status"] in ("Shipped", "Cancelled") or order_line["offer"].get("supplyMode") != "Seller"
+                   for order_line in order["lines"]):
                 order["status"] = "Shipped"
             state.touch(order)
             state.shipments.append((order["orderId"], dict(parcel)))

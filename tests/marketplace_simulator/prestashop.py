@@ -310,29 +310,38 @@ def set_order_state(state, order_id, state_id, when=None):
 def register(app, state=None):
     """Mount the webservice on ``app``; state in ``app.state["prestashop"]``."""
     state = app.state.setdefault(NAME, state or new_state())
+    _register_reads(app, state)
+    _register_writes(app, state)
+    return state
 
-    def authenticate(request, resource=None):
-        header = request.headers.get("authorization", "")
-        challenge = {"WWW-Authenticate": 'Basic realm="Welcome to PrestaShop Webservice, please enter the '
-                                          'authentication key as the login. No password required."'}
-        if not header.startswith("Basic "):
-            return error(request, 401, 17, "Authentication key is empty", challenge)
-        try:
-            key = base64.b64decode(header[6:]).decode().split(":", 1)[0]
-        except ValueError:
-            return error(request, 401, 18, "Invalid authentication key format", challenge)
-        if len(key) != 32:
-            return error(request, 401, 18, "Invalid authentication key format", challenge)
-        if key != state["key"]:
-            return error(request, 401, 19, "Authentication key does not exist", challenge)
-        if resource and request.method not in state["permissions"].get(resource, ()):
-            return error(request, 401, 21, f"No permission for this authentication key ({request.method} "
-                                           f"on {resource})")
-        return None
+
+def authenticate(state, request, resource=None):
+    """None when the request's key may use ``resource``, else the webservice's error response."""
+    header = request.headers.get("authorization", "")
+    challenge = {"WWW-Authenticate": 'Basic realm="Welcome to PrestaShop Webservice, please enter the '
+                                      'authentication key as the login. No password required."'}
+    if not header.startswith("Basic "):
+        return error(request, 401, 17, "Authentication key is empty", challenge)
+    try:
+        key = base64.b64decode(header[6:]).decode().split(":", 1)[0]
+    except ValueError:
+        return error(request, 401, 18, "Invalid authentication key format", challenge)
+    if len(key) != 32:
+        return error(request, 401, 18, "Invalid authentication key format", challenge)
+    if key != state["key"]:
+        return error(request, 401, 19, "Authentication key does not exist", challenge)
+    if resource and request.method not in state["permissions"].get(resource, ()):
+        return error(request, 401, 21, f"No permission for this authentication key ({request.method} "
+                                       f"on {resource})")
+    return None
+
+
+def _register_reads(app, state):
+    """GET routes: the API root, resource lists and single resources."""
 
     @app.route("GET", r"/api/?")
     def root(request):
-        denied = authenticate(request)
+        denied = authenticate(state, request)
         if denied:
             return denied
         api = ET.Element("api", shopName="Simulated shop")
@@ -350,7 +359,7 @@ def register(app, state=None):
         resource = request.params["resource"]
         if resource not in RESOURCES:
             return error(request, 400, 22, f'Resource of type "{resource}" does not exists')
-        denied = authenticate(request, resource)
+        denied = authenticate(state, request, resource)
         if denied:
             return denied
         try:
@@ -366,7 +375,7 @@ def register(app, state=None):
         resource = request.params["resource"]
         if resource not in RESOURCES:
             return error(request, 400, 22, f'Resource of type "{resource}" does not exists')
-        denied = authenticate(request, resource)
+        denied = authenticate(state, request, resource)
         if denied:
             return denied
         row = state[resource].get(request.params["rid"])
@@ -374,9 +383,13 @@ def register(app, state=None):
             return error(request, 404, 87, f"Id {request.params['rid']} does not exist for {resource}")
         return render(request, 200, SINGULAR[resource], dict(row))
 
+
+def _register_writes(app, state):
+    """The writes a connector makes: tracking number (order carrier) and order state (history)."""
+
     @app.route("PUT", r"/api/order_carriers/(?P<rid>\d+)")
     def put_order_carrier(request):
-        denied = authenticate(request, "order_carriers")
+        denied = authenticate(state, request, "order_carriers")
         if denied:
             return denied
         try:
@@ -401,7 +414,7 @@ def register(app, state=None):
 
     @app.route("POST", r"/api/order_histories")
     def post_order_history(request):
-        denied = authenticate(request, "order_histories")
+        denied = authenticate(state, request, "order_histories")
         if denied:
             return denied
         try:
@@ -415,8 +428,6 @@ def register(app, state=None):
                 return error(request, 400, 41, f"Order state {values.get('id_order_state')!r} does not exist")
             history = set_order_state(state, values["id_order"], values["id_order_state"])
         return render(request, 201, "order_history", dict(history))
-
-    return state
 
 
 def seed_demo(app, count, seed=1):

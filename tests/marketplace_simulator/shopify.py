@@ -8,6 +8,7 @@ allowed with it), the leaky-bucket call limit (``X-Shopify-Shop-Api-Call-Limit``
 documented example orders (shopify-api-js fixtures).
 """
 import base64
+import functools
 import json
 import math
 import random
@@ -283,32 +284,169 @@ def _initial_state(orders, token, bucket_size, leak_rate, shop_domain):
 
 def _register_routes(app):
     """Routes of the Admin REST API; handlers read ``app.state["shopify"]`` at call time."""
+    _register_shop(app)
+    _register_order_list(app)
+    _register_order(app)
+    _register_fulfillments(app)
+    _register_refunds(app)
+    return app
 
-    def new_id():
-        state = _state(app)
-        state["next_id"] += 1
-        return 1072000000 + state["next_id"]
 
-    def api(method, pattern):
-        """Route decorator adding auth and the call-limit header."""
+def _new_id(app):
+    state = _state(app)
+    state["next_id"] += 1
+    return 1072000000 + state["next_id"]
 
-        def decorator(handler):
-            def wrapped(request):
-                state = _state(app)
-                if request.headers.get("x-shopify-access-token") != state["token"]:
-                    return _error(401, "[API] Invalid API key or access token (unrecognized login or wrong password)")
-                accepted, used = state["bucket"].take()
-                limit_header = {"X-Shopify-Shop-Api-Call-Limit": f"{used}/{state['bucket'].size}"}
-                if not accepted:
-                    return _error(429, THROTTLED, dict(limit_header, **{"Retry-After": "2.0"}))
-                with app.lock:
-                    response = handler(request)
-                response.headers.update(limit_header)
-                return response
 
-            return app.route(method, PREFIX + pattern)(wrapped)
+def _api(app, method, pattern):
+    """Route decorator adding auth and the call-limit header."""
 
-        return decorator
+    def decorator(handler):
+        def wrapped(request):
+            state = _state(app)
+            if request.headers.get("x-shopify-access-token") != state["token"]:
+                return _error(401, "[API] Invalid API key or access token (unrecognized login or wrong password)")
+            accepted, used = state["bucket"].take()
+            limit_header = {"X-Shopify-Shop-Api-Call-Limit": f"{used}/{state['bucket'].size}"}
+            if not accepted:
+                return _error(429, THROTTLED, dict(limit_header, **{"Retry-After": "2.0"}))
+            with app.lock:
+                response = handler(request)
+            response.headers.update(limit_header)
+            return response
+
+        return app.route(method, PREFIX + pattern)(wrapped)
+
+    return decorator
+
+
+def _select(app, query):
+    status = query.get("status", "open")
+    result = []
+    for order in _state(app)["orders"].values():
+        if status == "open" and (order["cancelled_at"] or order["closed_at"]):
+            continue
+        if status == "closed" and not order["closed_at"]:
+            continue
+        if status == "cancelled" and not order["cancelled_at"]:
+            continue
+        if query.get("updated_at_min") and _parse(order["updated_at"]) < _parse(query["updated_at_min"]):
+            continue
+        if query.get("updated_at_max") and _parse(order["updated_at"]) > _parse(query["updated_at_max"]):
+            continue
+        if query.get("ids") and str(order["id"]) not in query["ids"].split(","):
+            continue
+        result.append(order)
+    return result
+
+
+def _sort_key(sort):
+    field, _sep, direction = (sort or "id desc").partition(" ")
+    if field not in ("id", "updated_at", "created_at", "processed_at"):
+        field = "id"
+
+    def key(order):
+        value = order[field] if field == "id" else _parse(order[field]).timestamp()
+        return (value, order["id"])
+
+    return key, direction.strip().lower() != "asc"
+
+
+def _get(app, order_id):
+    return _state(app)["orders"].get(int(order_id))
+
+
+def _fulfillment_orders(app, order):
+    fos = _state(app)["fulfillment_orders"].get(order["id"])
+    if fos is None:
+        fo_id = order["id"] * 10 + 1
+        items = [{"id": line["id"] * 10 + 1, "shop_id": 548380009, "fulfillment_order_id": fo_id,
+                  "line_item_id": line["id"], "inventory_item_id": 50000 + line["variant_id"],
+                  "quantity": line["quantity"], "fulfillable_quantity": line["fulfillable_quantity"],
+                  "variant_id": line["variant_id"]}
+                 for line in order["line_items"] if line["requires_shipping"]]
+        closed = bool(order["cancelled_at"]) or all(i["fulfillable_quantity"] == 0 for i in items)
+        fos = [{"id": fo_id, "shop_id": 548380009, "order_id": order["id"], "assigned_location_id": 24826418,
+                "request_status": "unsubmitted", "status": "closed" if closed else "open",
+                "supported_actions": [] if closed else ["create_fulfillment", "hold", "move"],
+                "destination": order.get("shipping_address"), "line_items": items,
+                "fulfill_at": None, "international_duties": None, "fulfillment_holds": [],
+                "delivery_method": {"method_type": "shipping"}}]
+        _state(app)["fulfillment_orders"][order["id"]] = fos
+    return fos
+
+
+def _refunded_quantities(order):
+    done = {}
+    for refund in order["refunds"]:
+        for item in refund["refund_line_items"]:
+            done[item["line_item_id"]] = done.get(item["line_item_id"], 0) + item["quantity"]
+    return done
+
+
+def _refunded_amounts(app, order):
+    money = sum(float(t["amount"]) for r in order["refunds"] for t in r["transactions"])
+    return money, _state(app)["refunded_shipping"].get(order["id"], 0.0)
+
+
+def _calculate(app, order, refund):
+    """Suggested refund in Shopify's shape, or an error Response."""
+    lines = {line["id"]: line for line in order["line_items"]}
+    refunded = _refunded_quantities(order)
+    rate_of = lambda tax_lines: sum(float(t["rate"]) for t in tax_lines)  # noqa: E731
+    items, subtotal, total_tax = [], 0.0, 0.0
+    for want in refund.get("refund_line_items") or []:
+        line = lines.get(want.get("line_item_id"))
+        quantity = int(want.get("quantity") or 0)
+        if not line:
+            return _error(422, {"refund_line_items": [f"line item {want.get('line_item_id')} does not exist"]})
+        if not 0 < quantity <= line["quantity"] - refunded.get(line["id"], 0):
+            return _error(422, {"refund_line_items": [
+                f"quantity {quantity} cannot be refunded for line item {line['id']}"]})
+        allocated = sum(float(a["amount"]) for a in line["discount_allocations"])
+        unit = float(line["price"]) - allocated / line["quantity"]
+        amount = round(unit * quantity, 2)
+        rate = rate_of(line["tax_lines"])
+        tax = round(amount - amount / (1 + rate), 2) if order["taxes_included"] else round(amount * rate, 2)
+        subtotal += amount
+        total_tax += tax
+        items.append({"line_item_id": line["id"], "quantity": quantity,
+                      "restock_type": want.get("restock_type", "no_restock"), "location_id": None,
+                      "price": line["price"], "subtotal": _money(amount), "total_tax": _money(tax),
+                      "discounted_price": _money(unit), "discounted_total_price": _money(amount),
+                      "total_cart_discount_amount": "0.00"})
+    paid = float(order["total_price"])
+    refunded_money, refunded_shipping = _refunded_amounts(app, order)
+    shipping_total = sum(float(s["discounted_price"]) for s in order["shipping_lines"])
+    shipping_rate = rate_of(order["shipping_lines"][0]["tax_lines"]) if order["shipping_lines"] else 0.0
+    shipping_left = round(shipping_total - refunded_shipping, 2)
+    wanted_shipping = refund.get("shipping") or {}
+    if wanted_shipping.get("full_refund"):
+        shipping_amount = shipping_left
+    else:
+        shipping_amount = float(wanted_shipping.get("amount") or 0)
+    if shipping_amount > shipping_left + 0.001:
+        return _error(422, {"shipping": [
+            f"amount {shipping_amount:.2f} exceeds the refundable {shipping_left:.2f}"]})
+    shipping_tax = (round(shipping_amount - shipping_amount / (1 + shipping_rate), 2) if order["taxes_included"]
+                    else round(shipping_amount * shipping_rate, 2))
+    amount = subtotal + shipping_amount + (0 if order["taxes_included"] else total_tax + shipping_tax)
+    maximum = round(paid - refunded_money, 2)
+    amount = round(min(amount, maximum), 2)
+    return {
+        "currency": order["currency"], "duties": [], "additional_fees": [],
+        "shipping": {"amount": _money(shipping_amount), "tax": _money(shipping_tax),
+                     "maximum_refundable": _money(shipping_left)},
+        "refund_line_items": items,
+        "transactions": [{"order_id": order["id"], "kind": "suggested_refund", "gateway": "shopify_payments",
+                          "parent_id": order["id"] * 10 + 7, "amount": _money(amount),
+                          "currency": order["currency"], "maximum_refundable": _money(maximum)}],
+    }
+
+
+def _register_shop(app):
+    """The shop and the order count."""
+    api = functools.partial(_api, app)
 
     @api("GET", r"/shop\.json")
     def shop(request):
@@ -316,37 +454,12 @@ def _register_routes(app):
 
     @api("GET", r"/orders/count\.json")
     def count(request):
-        return Response(200, {"count": len(_select(request.query))})
+        return Response(200, {"count": len(_select(app, request.query))})
 
-    def _select(query):
-        status = query.get("status", "open")
-        result = []
-        for order in _state(app)["orders"].values():
-            if status == "open" and (order["cancelled_at"] or order["closed_at"]):
-                continue
-            if status == "closed" and not order["closed_at"]:
-                continue
-            if status == "cancelled" and not order["cancelled_at"]:
-                continue
-            if query.get("updated_at_min") and _parse(order["updated_at"]) < _parse(query["updated_at_min"]):
-                continue
-            if query.get("updated_at_max") and _parse(order["updated_at"]) > _parse(query["updated_at_max"]):
-                continue
-            if query.get("ids") and str(order["id"]) not in query["ids"].split(","):
-                continue
-            result.append(order)
-        return result
 
-    def _sort_key(sort):
-        field, _sep, direction = (sort or "id desc").partition(" ")
-        if field not in ("id", "updated_at", "created_at", "processed_at"):
-            field = "id"
-
-        def key(order):
-            value = order[field] if field == "id" else _parse(order[field]).timestamp()
-            return (value, order["id"])
-
-        return key, direction.strip().lower() != "asc"
+def _register_order_list(app):
+    """Order list: filters, sort and cursor paging (Link header)."""
+    api = functools.partial(_api, app)
 
     @api("GET", r"/orders\.json")
     def list_orders(request):
@@ -369,7 +482,7 @@ def _register_routes(app):
         else:
             filters, after = query, None
         try:
-            orders = _select(filters)
+            orders = _select(app, filters)
         except ValueError:
             return _error(400, {"updated_at_min": ["is not a valid date"]})
         key, reverse = _sort_key(filters.get("order"))
@@ -391,41 +504,28 @@ def _register_routes(app):
             page = [{k: v for k, v in o.items() if k in wanted} for o in page]
         return Response(200, {"orders": page}, headers=headers)
 
-    def _get(order_id):
-        return _state(app)["orders"].get(int(order_id))
+
+def _register_order(app):
+    """One order and its fulfillment orders."""
+    api = functools.partial(_api, app)
 
     @api("GET", r"/orders/(?P<id>\d+)\.json")
     def get_order(request):
-        order = _get(request.params["id"])
+        order = _get(app, request.params["id"])
         if not order:
             return _error(404, "Not Found")
         return Response(200, {"order": order})
 
-    def _fulfillment_orders(order):
-        fos = _state(app)["fulfillment_orders"].get(order["id"])
-        if fos is None:
-            fo_id = order["id"] * 10 + 1
-            items = [{"id": line["id"] * 10 + 1, "shop_id": 548380009, "fulfillment_order_id": fo_id,
-                      "line_item_id": line["id"], "inventory_item_id": 50000 + line["variant_id"],
-                      "quantity": line["quantity"], "fulfillable_quantity": line["fulfillable_quantity"],
-                      "variant_id": line["variant_id"]}
-                     for line in order["line_items"] if line["requires_shipping"]]
-            closed = bool(order["cancelled_at"]) or all(i["fulfillable_quantity"] == 0 for i in items)
-            fos = [{"id": fo_id, "shop_id": 548380009, "order_id": order["id"], "assigned_location_id": 24826418,
-                    "request_status": "unsubmitted", "status": "closed" if closed else "open",
-                    "supported_actions": [] if closed else ["create_fulfillment", "hold", "move"],
-                    "destination": order.get("shipping_address"), "line_items": items,
-                    "fulfill_at": None, "international_duties": None, "fulfillment_holds": [],
-                    "delivery_method": {"method_type": "shipping"}}]
-            _state(app)["fulfillment_orders"][order["id"]] = fos
-        return fos
-
     @api("GET", r"/orders/(?P<id>\d+)/fulfillment_orders\.json")
     def list_fulfillment_orders(request):
-        order = _get(request.params["id"])
+        order = _get(app, request.params["id"])
         if not order:
             return _error(404, "Not Found")
-        return Response(200, {"fulfillment_orders": _fulfillment_orders(order)})
+        return Response(200, {"fulfillment_orders": _fulfillment_orders(app, order)})
+
+
+def _register_fulfillments(app):
+    api = functools.partial(_api, app)
 
     @api("POST", r"/fulfillments\.json")
     def create_fulfillment(request):
@@ -463,7 +563,7 @@ def _register_routes(app):
                 fo["status"] = "in_progress"
         tracking = fulfillment.get("tracking_info") or {}
         record = {
-            "id": new_id(), "order_id": order_id, "status": "success", "created_at": _fmt(datetime.now(UTC)),
+            "id": _new_id(app), "order_id": order_id, "status": "success", "created_at": _fmt(datetime.now(UTC)),
             "service": "manual", "location_id": 24826418, "name": f"{order['name']}.{len(order['fulfillments']) + 1}",
             "tracking_company": tracking.get("company"), "tracking_number": tracking.get("number"),
             "tracking_numbers": [tracking["number"]] if tracking.get("number") else [],
@@ -479,86 +579,26 @@ def _register_routes(app):
         _touch(order)
         return Response(201, {"fulfillment": record})
 
-    def _refunded_quantities(order):
-        done = {}
-        for refund in order["refunds"]:
-            for item in refund["refund_line_items"]:
-                done[item["line_item_id"]] = done.get(item["line_item_id"], 0) + item["quantity"]
-        return done
 
-    def _refunded_amounts(order):
-        money = sum(float(t["amount"]) for r in order["refunds"] for t in r["transactions"])
-        return money, _state(app)["refunded_shipping"].get(order["id"], 0.0)
-
-    def _calculate(order, refund):
-        """Suggested refund in Shopify's shape, or an error Response."""
-        lines = {line["id"]: line for line in order["line_items"]}
-        refunded = _refunded_quantities(order)
-        rate_of = lambda tax_lines: sum(float(t["rate"]) for t in tax_lines)  # noqa: E731
-        items, subtotal, total_tax = [], 0.0, 0.0
-        for want in refund.get("refund_line_items") or []:
-            line = lines.get(want.get("line_item_id"))
-            quantity = int(want.get("quantity") or 0)
-            if not line:
-                return _error(422, {"refund_line_items": [f"line item {want.get('line_item_id')} does not exist"]})
-            if not 0 < quantity <= line["quantity"] - refunded.get(line["id"], 0):
-                return _error(422, {"refund_line_items": [
-                    f"quantity {quantity} cannot be refunded for line item {line['id']}"]})
-            allocated = sum(float(a["amount"]) for a in line["discount_allocations"])
-            unit = float(line["price"]) - allocated / line["quantity"]
-            amount = round(unit * quantity, 2)
-            rate = rate_of(line["tax_lines"])
-            tax = round(amount - amount / (1 + rate), 2) if order["taxes_included"] else round(amount * rate, 2)
-            subtotal += amount
-            total_tax += tax
-            items.append({"line_item_id": line["id"], "quantity": quantity,
-                          "restock_type": want.get("restock_type", "no_restock"), "location_id": None,
-                          "price": line["price"], "subtotal": _money(amount), "total_tax": _money(tax),
-                          "discounted_price": _money(unit), "discounted_total_price": _money(amount),
-                          "total_cart_discount_amount": "0.00"})
-        paid = float(order["total_price"])
-        refunded_money, refunded_shipping = _refunded_amounts(order)
-        shipping_total = sum(float(s["discounted_price"]) for s in order["shipping_lines"])
-        shipping_rate = rate_of(order["shipping_lines"][0]["tax_lines"]) if order["shipping_lines"] else 0.0
-        shipping_left = round(shipping_total - refunded_shipping, 2)
-        wanted_shipping = refund.get("shipping") or {}
-        if wanted_shipping.get("full_refund"):
-            shipping_amount = shipping_left
-        else:
-            shipping_amount = float(wanted_shipping.get("amount") or 0)
-        if shipping_amount > shipping_left + 0.001:
-            return _error(422, {"shipping": [
-                f"amount {shipping_amount:.2f} exceeds the refundable {shipping_left:.2f}"]})
-        shipping_tax = (round(shipping_amount - shipping_amount / (1 + shipping_rate), 2) if order["taxes_included"]
-                        else round(shipping_amount * shipping_rate, 2))
-        amount = subtotal + shipping_amount + (0 if order["taxes_included"] else total_tax + shipping_tax)
-        maximum = round(paid - refunded_money, 2)
-        amount = round(min(amount, maximum), 2)
-        return {
-            "currency": order["currency"], "duties": [], "additional_fees": [],
-            "shipping": {"amount": _money(shipping_amount), "tax": _money(shipping_tax),
-                         "maximum_refundable": _money(shipping_left)},
-            "refund_line_items": items,
-            "transactions": [{"order_id": order["id"], "kind": "suggested_refund", "gateway": "shopify_payments",
-                              "parent_id": order["id"] * 10 + 7, "amount": _money(amount),
-                              "currency": order["currency"], "maximum_refundable": _money(maximum)}],
-        }
+def _register_refunds(app):
+    """Refund calculation and refunds."""
+    api = functools.partial(_api, app)
 
     @api("POST", r"/orders/(?P<id>\d+)/refunds/calculate\.json")
     def calculate_refund(request):
-        order = _get(request.params["id"])
+        order = _get(app, request.params["id"])
         if not order:
             return _error(404, "Not Found")
         body = _body(request)
         if not isinstance(body, dict) or not isinstance(body.get("refund"), dict):
             return _error(400, {"refund": ["Required parameter missing or invalid"]})
         _state(app)["calculations"].append(body)
-        result = _calculate(order, body["refund"])
+        result = _calculate(app, order, body["refund"])
         return result if isinstance(result, Response) else Response(200, {"refund": result})
 
     @api("POST", r"/orders/(?P<id>\d+)/refunds\.json")
     def create_refund(request):
-        order = _get(request.params["id"])
+        order = _get(app, request.params["id"])
         if not order:
             return _error(404, "Not Found")
         body = _body(request)
@@ -566,7 +606,7 @@ def _register_routes(app):
             return _error(400, {"refund": ["Required parameter missing or invalid"]})
         refund = body["refund"]
         _state(app)["refund_bodies"].append(body)
-        suggestion = _calculate(order, refund)
+        suggestion = _calculate(app, order, refund)
         if isinstance(suggestion, Response):
             return suggestion
         maximum = float(suggestion["transactions"][0]["maximum_refundable"])
@@ -578,14 +618,14 @@ def _register_routes(app):
             if amount <= 0 or amount > maximum + 0.001:
                 return _error(422, {"base": [f"Refund amount {amount:.2f} exceeds the refundable {maximum:.2f}"]})
             maximum -= amount
-            transactions.append({"id": new_id(), "order_id": order["id"], "kind": "refund", "status": "success",
+            transactions.append({"id": _new_id(app), "order_id": order["id"], "kind": "refund", "status": "success",
                                  "gateway": transaction.get("gateway", "shopify_payments"),
                                  "parent_id": transaction["parent_id"], "amount": _money(amount),
                                  "currency": order["currency"]})
-        record = {"id": new_id(), "order_id": order["id"], "created_at": _fmt(datetime.now(UTC)),
+        record = {"id": _new_id(app), "order_id": order["id"], "created_at": _fmt(datetime.now(UTC)),
                   "processed_at": _fmt(datetime.now(UTC)), "note": refund.get("note"),
                   "restock": False, "refund_line_items": [
-                      dict(item, id=new_id(), line_item=next(
+                      dict(item, id=_new_id(app), line_item=next(
                           line for line in order["line_items"] if line["id"] == item["line_item_id"]))
                       for item in suggestion["refund_line_items"]],
                   "transactions": transactions, "order_adjustments": [], "duties": []}
@@ -593,10 +633,8 @@ def _register_routes(app):
         refunded_shipping = _state(app)["refunded_shipping"]
         refunded_shipping[order["id"]] = (refunded_shipping.get(order["id"], 0.0)
                                           + float(suggestion["shipping"]["amount"]))
-        money, _shipping = _refunded_amounts(order)
+        money, _shipping = _refunded_amounts(app, order)
         order["financial_status"] = "refunded" if money >= float(order["total_price"]) - 0.001 else "partially_refunded"
         order["current_total_price"] = _money(float(order["total_price"]) - money)
         _touch(order)
         return Response(201, {"refund": record})
-
-    return app

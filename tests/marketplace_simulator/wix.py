@@ -78,7 +78,7 @@ def add_order(state, rng, when, b2b=False, status="APPROVED", payment_status="PA
     address = {"addressLine1": f"{rng.randint(1, 80)} avenue Foch", "addressLine2": "", "city": city,
                "postalCode": postal, "country": country, "subdivision": subdivision}
     items = []
-    for index, (sku, name, price) in enumerate(lines or rng.sample(PRODUCTS, rng.randint(1, 3))):
+    for sku, name, price in lines or rng.sample(PRODUCTS, rng.randint(1, 3)):
         qty = rng.randint(1, 2)
         items.append({
             "id": str(uuid.UUID(int=rng.getrandbits(128))), "productName": {"original": name, "translated": name},
@@ -190,29 +190,38 @@ def _decode_cursor(cursor):
 def register(app, state=None):
     """Mount the eCommerce API on ``app``; state in ``app.state["wix"]``."""
     state = app.state.setdefault(NAME, state or new_state())
+    _register_orders(app, state)
+    _register_fulfillments(app, state)
+    _register_payments(app, state)
+    return state
 
-    def guard(request):
-        """Authentication, then the per-site rate limit."""
-        if request.headers.get("wix-account-id") and request.headers.get("wix-site-id"):
-            return wix_error(400, "Send either wix-site-id or wix-account-id, not both", "INVALID_HEADERS")
-        if request.headers.get("authorization") != state["api_key"]:
-            return wix_error(401, "UNAUTHENTICATED: invalid API key", "UNAUTHENTICATED")
-        if request.headers.get("wix-site-id") != state["site_id"]:
-            return wix_error(403, "PERMISSION_DENIED: the API key has no access to this site", "PERMISSION_DENIED")
-        now = time.monotonic()
-        with app.lock:
-            calls = state["calls"]
-            while calls and calls[0] <= now - 60:
-                calls.popleft()
-            if len(calls) >= state["rate_limit"]:
-                return wix_error(429, "Too Many Requests: rate limit exceeded for this app instance",
-                                 "RATE_LIMIT_EXCEEDED")
-            calls.append(now)
-        return None
+
+def guard(app, state, request):
+    """Authentication, then the per-site rate limit."""
+    if request.headers.get("wix-account-id") and request.headers.get("wix-site-id"):
+        return wix_error(400, "Send either wix-site-id or wix-account-id, not both", "INVALID_HEADERS")
+    if request.headers.get("authorization") != state["api_key"]:
+        return wix_error(401, "UNAUTHENTICATED: invalid API key", "UNAUTHENTICATED")
+    if request.headers.get("wix-site-id") != state["site_id"]:
+        return wix_error(403, "PERMISSION_DENIED: the API key has no access to this site", "PERMISSION_DENIED")
+    now = time.monotonic()
+    with app.lock:
+        calls = state["calls"]
+        while calls and calls[0] <= now - 60:
+            calls.popleft()
+        if len(calls) >= state["rate_limit"]:
+            return wix_error(429, "Too Many Requests: rate limit exceeded for this app instance",
+                             "RATE_LIMIT_EXCEEDED")
+        calls.append(now)
+    return None
+
+
+def _register_orders(app, state):
+    """Order search (cursor paging) and order details."""
 
     @app.route("POST", r"/ecom/v1/orders/search")
     def search(request):
-        denied = guard(request)
+        denied = guard(app, state, request)
         if denied:
             return denied
         try:
@@ -263,7 +272,7 @@ def register(app, state=None):
 
     @app.route("GET", r"/ecom/v1/orders/(?P<oid>[\w-]+)")
     def get_order(request):
-        denied = guard(request)
+        denied = guard(app, state, request)
         if denied:
             return denied
         order = state["orders"].get(request.params["oid"])
@@ -271,16 +280,21 @@ def register(app, state=None):
             return wix_error(404, "Order not found", "ORDER_NOT_FOUND")
         return Response(200, {"order": order})
 
-    def fulfilled_quantities(order_id):
-        done = {}
-        for fulfillment in state["fulfillments"].get(order_id, []):
-            for item in fulfillment["lineItems"]:
-                done[item["id"]] = done.get(item["id"], 0) + item["quantity"]
-        return done
+
+def fulfilled_quantities(state, order_id):
+    done = {}
+    for fulfillment in state["fulfillments"].get(order_id, []):
+        for item in fulfillment["lineItems"]:
+            done[item["id"]] = done.get(item["id"], 0) + item["quantity"]
+    return done
+
+
+def _register_fulfillments(app, state):
+    """Fulfillments (shipments with tracking) of an order."""
 
     @app.route("POST", r"/ecom/v1/fulfillments/orders/(?P<oid>[\w-]+)/create-fulfillment")
     def create_fulfillment(request):
-        denied = guard(request)
+        denied = guard(app, state, request)
         if denied:
             return denied
         order_id = request.params["oid"]
@@ -297,7 +311,7 @@ def register(app, state=None):
                 return wix_error(400, "trackingInfo.trackingNumber and shippingProvider are required",
                                  field="fulfillment.trackingInfo")
             lines = {item["id"]: item for item in order["lineItems"]}
-            done = fulfilled_quantities(order_id)
+            done = fulfilled_quantities(state, order_id)
             normalized = []
             for item in items:
                 line = lines.get(item.get("id"))
@@ -320,7 +334,7 @@ def register(app, state=None):
 
     @app.route("GET", r"/ecom/v1/fulfillments/orders/(?P<oid>[\w-]+)")
     def list_fulfillments(request):
-        denied = guard(request)
+        denied = guard(app, state, request)
         if denied:
             return denied
         order_id = request.params["oid"]
@@ -329,9 +343,13 @@ def register(app, state=None):
         return Response(200, {"orderWithFulfillments": {"orderId": order_id,
                                                         "fulfillments": state["fulfillments"][order_id]}})
 
+
+def _register_payments(app, state):
+    """Payments of an order and their refunds."""
+
     @app.route("GET", r"/ecom/v1/payments/orders/(?P<oid>[\w-]+)")
     def list_transactions(request):
-        denied = guard(request)
+        denied = guard(app, state, request)
         if denied:
             return denied
         transactions = state["transactions"].get(request.params["oid"])
@@ -341,7 +359,7 @@ def register(app, state=None):
 
     @app.route("POST", r"/ecom/v1/order-billing/refund-payments")
     def refund_payments(request):
-        denied = guard(request)
+        denied = guard(app, state, request)
         if denied:
             return denied
         body = request.json() or {}
@@ -389,8 +407,6 @@ def register(app, state=None):
             order["paymentStatus"] = "FULLY_REFUNDED" if total_refunded >= paid - 0.001 else "PARTIALLY_REFUNDED"
             touch(order)
         return Response(200, {"orderTransactions": transactions})
-
-    return state
 
 
 def refunded_by_payment(transactions):

@@ -8,6 +8,7 @@ under ``/wp-json/wc-shipment-tracking/v3``. Orders use the documented example or
 line ``subtotal``/``total`` are always tax excluded, ``prices_include_tax`` says how prices were entered.
 """
 import base64
+import functools
 import random
 from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import urlencode
@@ -208,55 +209,83 @@ def _initial_state(orders, consumer_key, consumer_secret):
 
 def _register_routes(app, tracking_extension):
     """Routes of the REST API v3 (and of the tracking extension); handlers read the state at call time."""
+    _register_status(app, tracking_extension)
+    _register_order_list(app)
+    _register_order(app)
+    _register_refunds(app)
+    if tracking_extension:
+        _register_tracking(app)
+    _register_fallback(app)
+    return app
 
-    def new_id():
-        _state(app)["next_id"] += 1
-        return _state(app)["next_id"]
 
-    def authenticated(request):
-        state = _state(app)
-        header = request.headers.get("authorization", "")
-        if header.lower().startswith("basic "):
-            try:
-                key, _sep, secret = base64.b64decode(header[6:]).decode().partition(":")
-            except ValueError:
-                key = secret = ""
-            mode = "basic"
-        else:
-            key, secret, mode = request.query.get("consumer_key"), request.query.get("consumer_secret"), "query"
-        if not key:
-            return wp_error(401, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources.")
-        if key != state["key"]:
-            return wp_error(401, "woocommerce_rest_authentication_error", "Consumer key is invalid.")
-        if secret != state["secret"]:
-            return wp_error(401, "woocommerce_rest_authentication_error",
-                            "Invalid signature - provided signature does not match.")
-        state["auth_modes"].append(mode)
-        return None
+def _new_id(app):
+    _state(app)["next_id"] += 1
+    return _state(app)["next_id"]
 
-    def api(method, pattern, prefix=PREFIX):
-        def decorator(handler):
-            def wrapped(request):
-                denied = authenticated(request)
-                if denied:
-                    return denied
-                with app.lock:
-                    return handler(request)
-            return app.route(method, prefix + pattern)(wrapped)
-        return decorator
 
-    def body_of(request):
+def _authenticated(app, request):
+    state = _state(app)
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("basic "):
         try:
-            body = request.json()
+            key, _sep, secret = base64.b64decode(header[6:]).decode().partition(":")
         except ValueError:
-            return None
-        return body if isinstance(body, dict) else None
+            key = secret = ""
+        mode = "basic"
+    else:
+        key, secret, mode = request.query.get("consumer_key"), request.query.get("consumer_secret"), "query"
+    if not key:
+        return wp_error(401, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources.")
+    if key != state["key"]:
+        return wp_error(401, "woocommerce_rest_authentication_error", "Consumer key is invalid.")
+    if secret != state["secret"]:
+        return wp_error(401, "woocommerce_rest_authentication_error",
+                        "Invalid signature - provided signature does not match.")
+    state["auth_modes"].append(mode)
+    return None
 
-    def get(order_id):
-        return _state(app)["orders"].get(int(order_id))
 
-    def invalid_id():
-        return wp_error(404, "woocommerce_rest_shop_order_invalid_id", "Invalid ID.")
+def _api(app, method, pattern, prefix=PREFIX):
+    """Route decorator: authentication, then the handler under the app's lock."""
+    def decorator(handler):
+        def wrapped(request):
+            denied = _authenticated(app, request)
+            if denied:
+                return denied
+            with app.lock:
+                return handler(request)
+        return app.route(method, prefix + pattern)(wrapped)
+    return decorator
+
+
+def _body_of(request):
+    try:
+        body = request.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _get(app, order_id):
+    return _state(app)["orders"].get(int(order_id))
+
+
+def _invalid_id():
+    return wp_error(404, "woocommerce_rest_shop_order_invalid_id", "Invalid ID.")
+
+
+def _refunded_lines(app, order):
+    done = {}
+    for refund in _state(app)["refunds"].get(order["id"], []):
+        for item in refund["line_items"]:
+            qty, amount = done.get(item["id"], (0, 0.0))
+            done[item["id"]] = (qty - item["quantity"], amount - float(item["total"]))
+    return done
+
+
+def _register_status(app, tracking_extension):
+    api = functools.partial(_api, app)
 
     @api("GET", r"/system_status")
     def system_status(request):
@@ -268,6 +297,11 @@ def _register_routes(app, tracking_extension):
                               "settings": {"currency": "EUR", "currency_symbol": "€", "api_enabled": True,
                                            "taxonomies": {}},
                               "active_plugins": [plugin] if tracking_extension else []})
+
+
+def _register_order_list(app):
+    """Order list: filters, sort and paging."""
+    api = functools.partial(_api, app)
 
     @api("GET", r"/orders")
     def list_orders(request):
@@ -321,17 +355,22 @@ def _register_routes(app, tracking_extension):
         headers["Link"] = ", ".join(links)
         return Response(200, chunk, headers=headers)
 
+
+def _register_order(app):
+    """One order: read, update, notes."""
+    api = functools.partial(_api, app)
+
     @api("GET", r"/orders/(?P<id>\d+)")
     def get_order(request):
-        order = get(request.params["id"])
-        return Response(200, order) if order else invalid_id()
+        order = _get(app, request.params["id"])
+        return Response(200, order) if order else _invalid_id()
 
     @api("PUT", r"/orders/(?P<id>\d+)")
     def update(request):
-        order = get(request.params["id"])
+        order = _get(app, request.params["id"])
         if not order:
-            return invalid_id()
-        body = body_of(request)
+            return _invalid_id()
+        body = _body_of(request)
         if body is None:
             return wp_error(400, "rest_invalid_json", "Invalid JSON body passed.")
         status = body.get("status")
@@ -348,43 +387,39 @@ def _register_routes(app, tracking_extension):
             if existing:
                 existing["value"] = meta.get("value")
             else:
-                order["meta_data"].append({"id": new_id(), "key": meta.get("key"), "value": meta.get("value")})
+                order["meta_data"].append({"id": _new_id(app), "key": meta.get("key"), "value": meta.get("value")})
         touch(order)
         return Response(200, order)
 
     @api("POST", r"/orders/(?P<id>\d+)/notes")
     def add_note(request):
-        order = get(request.params["id"])
+        order = _get(app, request.params["id"])
         if not order:
-            return invalid_id()
-        body = body_of(request)
+            return _invalid_id()
+        body = _body_of(request)
         if not body or not body.get("note"):
             return wp_error(400, "rest_missing_callback_param", "Missing parameter(s): note", params=["note"])
-        note = {"id": new_id(), "author": "WooCommerce", "date_created": _local(datetime.now(UTC)),
+        note = {"id": _new_id(app), "author": "WooCommerce", "date_created": _local(datetime.now(UTC)),
                 "date_created_gmt": _gmt(datetime.now(UTC)), "note": body["note"],
                 "customer_note": bool(body.get("customer_note"))}
         _state(app)["notes"].setdefault(order["id"], []).append(note)
         return Response(201, note)
 
-    def refunded_lines(order):
-        done = {}
-        for refund in _state(app)["refunds"].get(order["id"], []):
-            for item in refund["line_items"]:
-                qty, amount = done.get(item["id"], (0, 0.0))
-                done[item["id"]] = (qty - item["quantity"], amount - float(item["total"]))
-        return done
+
+def _register_refunds(app):
+    api = functools.partial(_api, app)
 
     @api("GET", r"/orders/(?P<id>\d+)/refunds")
     def list_refunds(request):
-        order = get(request.params["id"])
-        return Response(200, _state(app)["refunds"].get(order["id"], [])) if order else invalid_id()
+        order = _get(app, request.params["id"])
+        return Response(200, _state(app)["refunds"].get(order["id"], [])) if order else _invalid_id()
 
     @api("POST", r"/orders/(?P<id>\d+)/refunds")
     def create_refund(request):
-        order = get(request.params["id"])
+        order = _get(app, request.params["id"])
         if not order:
-            return invalid_id()
-        body = body_of(request)
+            return _invalid_id()
+        body = _body_of(request)
         if body is None:
             return wp_error(400, "rest_invalid_json", "Invalid JSON body passed.")
         refunded = sum(-float(r["total"]) for r in order["refunds"])
@@ -398,7 +433,7 @@ def _register_routes(app, tracking_extension):
             return wp_error(500, "woocommerce_rest_cannot_create_order_refund", "Invalid refund amount.")
         items = {i["id"]: ("line", i) for i in order["line_items"]}
         items.update({s["id"]: ("shipping", s) for s in order["shipping_lines"]})
-        done = refunded_lines(order)
+        done = _refunded_lines(app, order)
         refund_items = []
         for want in body.get("line_items") or []:
             kind, item = items.get(int(want.get("id") or 0), (None, None))
@@ -415,11 +450,11 @@ def _register_routes(app, tracking_extension):
                                  "sku": item.get("sku", ""), "quantity": -quantity, "total": _money(-total),
                                  "subtotal": _money(-total), "total_tax": _money(sum(float(t["total"]) for t in taxes)),
                                  "taxes": taxes, "refund_total": total})
-        refund = {"id": new_id(), "date_created": _local(datetime.now(UTC)),
+        refund = {"id": _new_id(app), "date_created": _local(datetime.now(UTC)),
                   "date_created_gmt": _gmt(datetime.now(UTC)), "amount": _money(amount),
                   "reason": body.get("reason", ""), "refunded_by": 1,
                   "refunded_payment": bool(body.get("api_refund", True)),
-                  "meta_data": [dict(m, id=new_id()) for m in body.get("meta_data") or []],
+                  "meta_data": [dict(m, id=_new_id(app)) for m in body.get("meta_data") or []],
                   "line_items": refund_items, "shipping_lines": [], "tax_lines": [], "fee_lines": [],
                   "api_restock": body.get("api_restock", True)}
         _state(app)["refunds"].setdefault(order["id"], []).append(refund)
@@ -429,47 +464,52 @@ def _register_routes(app, tracking_extension):
         touch(order)
         return Response(201, refund)
 
-    if tracking_extension:
-        @api("GET", r"/shipment-trackings/providers", prefix=TRACKING_PREFIX)
-        def providers(request):
-            return Response(200, PROVIDERS)
 
-        @api("POST", r"/orders/(?P<id>\d+)/shipment-trackings", prefix=TRACKING_PREFIX)
-        def add_tracking(request):
-            order = get(request.params["id"])
-            if not order:
-                return invalid_id()
-            body = body_of(request) or {}
-            if not body.get("tracking_number"):
-                return wp_error(400, "rest_missing_callback_param", "Missing parameter(s): tracking_number",
-                                params=["tracking_number"])
-            known = {name for country in PROVIDERS.values() for name in country}
-            provider = body.get("tracking_provider")
-            if provider and provider not in known:
-                return wp_error(400, "woocommerce_shipment_tracking_invalid_provider", "Invalid tracking provider.")
-            if not provider and not body.get("custom_tracking_provider"):
-                return wp_error(400, "rest_missing_callback_param", "Missing parameter(s): tracking_provider")
-            link = body.get("custom_tracking_link") or ""
-            if provider:
-                link = next(c[provider] for c in PROVIDERS.values() if provider in c).replace(
-                    "%1$s", body["tracking_number"])
-            item = {"tracking_id": f"{new_id():x}", "tracking_provider": provider or "",
-                    "custom_tracking_provider": body.get("custom_tracking_provider", ""),
-                    "custom_tracking_link": body.get("custom_tracking_link", ""), "tracking_link": link,
-                    "tracking_number": body["tracking_number"],
-                    "date_shipped": body.get("date_shipped") or datetime.now(UTC).date().isoformat()}
-            _state(app)["trackings"].setdefault(order["id"], []).append(item)
-            meta = next((m for m in order["meta_data"] if m["key"] == "_wc_shipment_tracking_items"), None)
-            if not meta:
-                meta = {"id": new_id(), "key": "_wc_shipment_tracking_items", "value": []}
-                order["meta_data"].append(meta)
-            meta["value"].append(dict(item, date_shipped=int(datetime.now(UTC).timestamp())))
-            touch(order)
-            return Response(201, item)
+def _register_tracking(app):
+    """The Shipment Tracking extension's routes."""
+    api = functools.partial(_api, app)
 
+    @api("GET", r"/shipment-trackings/providers", prefix=TRACKING_PREFIX)
+    def providers(request):
+        return Response(200, PROVIDERS)
+
+    @api("POST", r"/orders/(?P<id>\d+)/shipment-trackings", prefix=TRACKING_PREFIX)
+    def add_tracking(request):
+        order = _get(app, request.params["id"])
+        if not order:
+            return _invalid_id()
+        body = _body_of(request) or {}
+        if not body.get("tracking_number"):
+            return wp_error(400, "rest_missing_callback_param", "Missing parameter(s): tracking_number",
+                            params=["tracking_number"])
+        known = {name for country in PROVIDERS.values() for name in country}
+        provider = body.get("tracking_provider")
+        if provider and provider not in known:
+            return wp_error(400, "woocommerce_shipment_tracking_invalid_provider", "Invalid tracking provider.")
+        if not provider and not body.get("custom_tracking_provider"):
+            return wp_error(400, "rest_missing_callback_param", "Missing parameter(s): tracking_provider")
+        link = body.get("custom_tracking_link") or ""
+        if provider:
+            link = next(c[provider] for c in PROVIDERS.values() if provider in c).replace(
+                "%1$s", body["tracking_number"])
+        item = {"tracking_id": f"{_new_id(app):x}", "tracking_provider": provider or "",
+                "custom_tracking_provider": body.get("custom_tracking_provider", ""),
+                "custom_tracking_link": body.get("custom_tracking_link", ""), "tracking_link": link,
+                "tracking_number": body["tracking_number"],
+                "date_shipped": body.get("date_shipped") or datetime.now(UTC).date().isoformat()}
+        _state(app)["trackings"].setdefault(order["id"], []).append(item)
+        meta = next((m for m in order["meta_data"] if m["key"] == "_wc_shipment_tracking_items"), None)
+        if not meta:
+            meta = {"id": _new_id(app), "key": "_wc_shipment_tracking_items", "value": []}
+            order["meta_data"].append(meta)
+        meta["value"].append(dict(item, date_shipped=int(datetime.now(UTC).timestamp())))
+        touch(order)
+        return Response(201, item)
+
+
+def _register_fallback(app):
+    """WordPress's answer to any other REST path."""
     for method in ("GET", "POST", "PUT", "DELETE"):
         @app.route(method, r"/wp-json/.*")
         def no_route(request):
             return wp_error(404, "rest_no_route", "No route was found matching the URL and request method.")
-
-    return app

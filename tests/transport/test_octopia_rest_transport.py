@@ -279,9 +279,10 @@ def test_normalize_amounts(server):
     normalized = transport.normalize_order(order)
     assert normalized.prices_include_tax
     raw_lines = order["lines"]
-    assert [line.unit_price for line in normalized.lines] == [l["sellingPrice"]["unitSalesPrice"] for l in raw_lines]
+    expected_prices = [raw["sellingPrice"]["unitSalesPrice"] for raw in raw_lines]
+    assert [line.unit_price for line in normalized.lines] == expected_prices
     assert normalized.lines[0].tax_rate == raw_lines[0]["sellingPrice"]["taxes"][0]["rate"]
-    assert normalized.shipping_amount == round(sum(l["sellingPrice"]["shippingCost"] for l in raw_lines), 2)
+    assert normalized.shipping_amount == round(sum(raw["sellingPrice"]["shippingCost"] for raw in raw_lines), 2)
     assert normalized.total_amount == order["totalPrice"]["sellingPrice"]
     assert normalized.computed_total == pytest.approx(normalized.total_amount, abs=0.011)
     assert normalized.fees[0].amount == order["serviceFees"][0]["amount"]
@@ -289,7 +290,7 @@ def test_normalize_amounts(server):
     assert normalized.lines[0].sku == raw_lines[0]["offer"]["sellerProductId"]
     assert normalized.lines[0].ean == raw_lines[0]["offer"]["productGtin"]
     del order["serviceFees"]
-    commission = sum(l["offerPrice"]["commission"]["amountWithVat"] for l in raw_lines)
+    commission = sum(raw["offerPrice"]["commission"]["amountWithVat"] for raw in raw_lines)
     assert transport.normalize_order(order).fees[0].amount == pytest.approx(commission)
 
 
@@ -344,7 +345,7 @@ def test_ship_success_one_parcel_with_seller_lines(server, state, app):
     (order_id, parcel), = state.shipments
     assert order_id == order["orderId"]
     assert parcel["parcelNumber"] == "6A12345678"
-    seller_ids = [l["orderLineId"] for l in order["lines"] if l["offer"]["supplyMode"] == "Seller"]
+    seller_ids = [line["orderLineId"] for line in order["lines"] if line["offer"]["supplyMode"] == "Seller"]
     assert sorted(parcel["orderLineIds"]) == sorted(seller_ids) and "FF-9" not in parcel["orderLineIds"]
     assert state.orders[order["orderId"]]["status"] == "Shipped"
     assert app.count_requests(r"/shipments$", "POST") == 1
@@ -617,11 +618,11 @@ def test_generator_is_seeded_and_realistic():
     countries = {o["billingAddress"]["countryCode"] for o in orders}
     assert {"FR", "DE", "IT", "ES", "BE", "CH"} <= countries
     assert any(o["billingAddress"]["postalCode"].startswith("974") for o in orders)
-    lines = [l for o in orders for l in o["lines"]]
-    assert any(l["shippingAddress"]["pickupId"] for l in lines)
-    assert any(l["offer"]["supplyMode"] == "Fulfillment" for l in lines)
+    lines = [line for o in orders for line in o["lines"]]
+    assert any(line["shippingAddress"]["pickupId"] for line in lines)
+    assert any(line["offer"]["supplyMode"] == "Fulfillment" for line in lines)
     assert {len(o["lines"]) for o in orders} == {1, 2, 3, 4}
-    assert all(sim.gtin_is_valid(l["offer"]["productGtin"]) for l in lines)
+    assert all(sim.gtin_is_valid(line["offer"]["productGtin"]) for line in lines)
     started = time.perf_counter()
     sim.generate_orders(2000, seed=1)
     assert time.perf_counter() - started < 2.0
