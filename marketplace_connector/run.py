@@ -161,7 +161,6 @@ class Page:
     def from_payloads(cls, transport, payloads, together=True):
         return cls([PageItem.from_payload(transport, payload) for payload in payloads], together=together)
 
-    read = from_payloads  # former name, until the callers in the channel models use from_payloads
 
     @classmethod
     def of(cls, transport, page):

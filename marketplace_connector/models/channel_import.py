@@ -135,7 +135,7 @@ class MarketplaceChannelImport(models.AbstractModel):
         """Import the listing's pages, each in its savepoint and committed, the cursor following."""
         transport = self._get_transport()
         for payloads in transport.iter_order_pages(run.start.replace(tzinfo=UTC)):
-            page = Page.read(transport, payloads)
+            page = Page.from_payloads(transport, payloads)
             self._track_listing(run, page)
             newest = self._import_page_in_savepoint(transport, page, run)
             if run.interrupted:

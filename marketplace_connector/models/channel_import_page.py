@@ -139,7 +139,7 @@ class MarketplaceChannelImportPage(models.AbstractModel):
         :return: the outcome: imported, skipped or failed
         """
         run = ImportRun()
-        run.page = Page.read(transport, [payload], together=False)
+        run.page = Page.from_payloads(transport, [payload], together=False)
         self._before_page(transport, run.page, run)
         return self._import_payload(transport, run.page.items[0], run).outcome
 

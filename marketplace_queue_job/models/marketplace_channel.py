@@ -93,7 +93,7 @@ class MarketplaceChannel(models.Model):
         channel = self._job_env()
         transport = channel._get_transport()
         run = ImportRun()
-        page = Page.read(transport, payloads)
+        page = Page.from_payloads(transport, payloads)
         channel._before_page(transport, page, run)
         try:
             channel._import_order_page(transport, page, run)
