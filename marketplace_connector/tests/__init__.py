@@ -1,1 +1,2 @@
 from . import test_outbox_core
+from . import test_connectors
