@@ -1,4 +1,4 @@
-from marketplace_transport import octopia  # noqa: F401 (registers the "octopia" and "cdiscount_soap" transports)
+from . import connector  # registers the "octopia" and "cdiscount_soap" descriptors, beside their transports
 
 from . import models
 from . import controllers

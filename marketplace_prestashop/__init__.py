@@ -1,3 +1,3 @@
-from marketplace_transport import prestashop  # noqa: F401 (registers the "prestashop" transport)
+from . import connector  # registers the descriptor, beside the transport it imports
 
 from . import models

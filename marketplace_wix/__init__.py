@@ -1,3 +1,3 @@
-from marketplace_transport import wix  # noqa: F401 (registers the "wix" transport)
+from . import connector  # registers the descriptor, beside the transport it imports
 
 from . import models

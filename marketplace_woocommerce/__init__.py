@@ -1,4 +1,3 @@
-from marketplace_transport import woocommerce  # noqa: F401 (registers the "woocommerce" transport)
+from . import connector  # registers the descriptor, beside the transport it imports
 
 from . import models
-from . import controllers

@@ -5,6 +5,7 @@ from . import channel_webhook
 from . import channel_dashboard
 from . import channel_errors
 from . import channel_outbox
+from . import channel_connector
 from . import channel
 from . import marketplace_sync_log
 from . import marketplace_outbox

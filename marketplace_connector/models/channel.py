@@ -7,13 +7,14 @@ redaction. The other concerns of the same model live beside it:
 - ``channel_outbox.py``: calls that change the marketplace, queued and sent after commit;
 - ``channel_webhook.py``: webhook verification and the import it triggers;
 - ``channel_dashboard.py``: KPIs, guided set-up, type defaults and the daily digest;
+- ``channel_connector.py``: the connector descriptor of the channel's type and its capabilities;
 - ``channel_errors.py``: transport errors told to people by their code, in their language.
 """
 import json
 
 from odoo import fields, models
 
-from marketplace_transport import TransportConfig, get_transport_class
+from marketplace_transport import TransportConfig
 from marketplace_transport.base import TokenStore
 from marketplace_transport.http import redact_text
 
@@ -40,7 +41,7 @@ class MarketplaceChannel(models.Model):
     # the concerns of the channel, one file each (see the module docstring)
     _inherit = ["mail.thread", "mail.activity.mixin", "marketplace.channel.import", "marketplace.channel.import.page",
                 "marketplace.channel.actions", "marketplace.channel.webhook", "marketplace.channel.dashboard",
-                "marketplace.channel.errors", "marketplace.channel.outbox"]
+                "marketplace.channel.errors", "marketplace.channel.outbox", "marketplace.channel.connector"]
     _order = "sequence, name"
 
     # -- identity ---------------------------------------------------------------------
@@ -145,6 +146,15 @@ class MarketplaceChannel(models.Model):
     kpi_health = fields.Selection(
         [("ok", "Healthy"), ("warning", "Needs attention"), ("danger", "Failing")], compute="_compute_kpis")
 
+    # -- capabilities of the type (computed in channel_connector.py) ---------------
+    can_accept = fields.Boolean(
+        "Accepts or refuses orders", compute="_compute_capabilities",
+        help="The marketplace lets the seller accept or refuse the orders waiting for acceptance.")
+    can_push_offers = fields.Boolean("Takes offers", compute="_compute_capabilities")
+    can_push_stock = fields.Boolean("Takes stock levels", compute="_compute_capabilities")
+    can_upload_invoice = fields.Boolean("Takes invoice PDFs", compute="_compute_capabilities")
+    can_refund_partial = fields.Boolean("Refunds some lines", compute="_compute_capabilities")
+
     # -- relations and counters -----------------------------------------------------
     order_ids = fields.One2many("sale.order", "marketplace_channel_id")
     offer_ids = fields.One2many("marketplace.offer", "channel_id")
@@ -179,7 +189,7 @@ class MarketplaceChannel(models.Model):
 
     # -- transport ------------------------------------------------------------------
     def _prepare_transport_config(self):
-        """Values for :class:`TransportConfig`; connector addons extend ``options``."""
+        """Values for :class:`TransportConfig`; the connector descriptor adds its ``options``."""
         self.ensure_one()
         channel = self.sudo()
         return {
@@ -189,7 +199,8 @@ class MarketplaceChannel(models.Model):
                 "secret": channel.api_secret or "",
                 "webhook_secret": channel.webhook_secret or "",
             },
-            "options": {"account": channel.api_account or "", "page_size": channel.page_size or 100},
+            "options": {"account": channel.api_account or "", "page_size": channel.page_size or 100,
+                        **self._connector_transport_options()},
             "timeout": channel.timeout or 30,
             "token_store": ChannelTokenStore(channel),
         }
@@ -197,13 +208,13 @@ class MarketplaceChannel(models.Model):
     def _get_transport(self, operation_prefix=""):
         self.ensure_one()
         config = TransportConfig(**self._prepare_transport_config())
-        transport_class = get_transport_class(self.channel_type)
+        transport_class = self._get_transport_class()
         return transport_class(config, recorder=self._make_recorder(config.secret_values()),
                                **self._transport_kwargs())
 
     def _get_transport_class(self):
-        self.ensure_one()
-        return get_transport_class(self.channel_type)
+        """The transport class named by the connector descriptor (``MarketplaceError`` when none)."""
+        return self._connector().transport_class
 
     def _transport_kwargs(self):
         """Extra keyword arguments for the transport (tests pass a fast ``sleep``)."""

@@ -73,7 +73,7 @@ class MarketplaceChannelActions(models.AbstractModel):
             if not acquired:
                 return False
             self.last_offer_push_at = fields.Datetime.now()
-            if not self._get_transport_class().supports_offer_push():
+            if not self.can_push_offers:
                 return True
             try:
                 self.env["marketplace.offer"]._push_channel_offers(self)

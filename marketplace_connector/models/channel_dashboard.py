@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 
+from ..connector import DEFAULT_CONNECTOR, all_connectors, translated
 from ..tools import to_naive_utc
 
 ORDER_CLOSED_STATUSES = ("shipped", "delivered", "cancelled", "refused", "refunded")
@@ -164,43 +165,17 @@ class MarketplaceChannelDashboard(models.AbstractModel):
     # -- guided set-up ----------------------------------------------------------------
     @api.model
     def _get_setup_help(self):
-        """Onboarding text per channel type (HTML). Connector addons extend or replace their entry."""
-        return {
-            "default": _("<p>Pick the marketplace type, fill in the credentials it gives you, then press "
-                         "<b>Test connection</b>: the checks that passed are listed here.</p>"),
-            "octopia": _("<p><b>Octopia Seller API.</b> In the Octopia seller portal, create an API client "
-                         "(<i>Developer > API credentials</i>): paste its <b>client id</b> and <b>client secret</b>, "
-                         "and your <b>seller id</b> as account. Keep the production URL unless Octopia gave you "
-                         "a sandbox.</p>"),
-            "cdiscount_soap": _("<p><b>Cdiscount (legacy SOAP).</b> Use your marketplace API login and password; "
-                                "a token is requested from the Cdiscount token service for each day of use.</p>"),
-            "shopify": _("<p><b>Shopify.</b> Create a custom app in <i>Settings > Apps and sales channels</i>, grant "
-                         "orders, fulfillments and inventory scopes, and paste the <b>Admin API access token</b> as "
-                         "secret. The base URL is <code>https://&lt;shop&gt;.myshopify.com</code>.</p>"),
-            "woocommerce": _("<p><b>WooCommerce.</b> In <i>WooCommerce > Settings > Advanced > REST API</i>, add a "
-                             "key with read/write rights: consumer key as login, consumer secret as secret, and "
-                             "your shop URL as base URL.</p>"),
-            "prestashop": _("<p><b>PrestaShop.</b> Enable the webservice (<i>Advanced parameters > Webservice</i>), "
-                            "create a key allowed on orders, customers, addresses and order states, and paste it "
-                            "as secret; the base URL is your shop's <code>/api</code>.</p>"),
-            "wix": _("<p><b>Wix.</b> Create an API key in the Wix account settings with the eCommerce "
-                     "permissions; paste it as secret and the <b>site id</b> as account.</p>"),
-        }
+        """Onboarding text per channel type (HTML), from the connector descriptors; ``default`` for the others."""
+        helps = {"default": translated(self.env, DEFAULT_CONNECTOR.setup_help)}
+        helps.update({connector.channel_type: translated(self.env, connector.setup_help)
+                      for connector in all_connectors() if connector.setup_help})
+        return helps
 
     @api.model
     def _get_type_defaults(self):
-        """Field values suggested when a channel type is picked. Connector addons extend the dict."""
-        return {
-            "octopia": {"base_url": "https://api.octopia-io.net/seller/v2", "import_interval": 15,
-                        "offer_interval": 60, "page_size": 100},
-            "cdiscount_soap": {"base_url": "https://wsvc.cdiscount.com/MarketplaceAPIService.svc",
-                               "import_interval": 15, "offer_interval": 60, "page_size": 100},
-            "shopify": {"import_interval": 10, "offer_interval": 30, "page_size": 250},
-            "woocommerce": {"import_interval": 10, "offer_interval": 30, "page_size": 100},
-            "prestashop": {"import_interval": 15, "offer_interval": 60, "page_size": 100},
-            "wix": {"base_url": "https://www.wixapis.com", "import_interval": 10, "offer_interval": 30,
-                    "page_size": 100},
-        }
+        """Field values suggested when a channel type is picked, from the connector descriptors."""
+        return {connector.channel_type: dict(connector.defaults) for connector in all_connectors()
+                if connector.defaults}
 
     @api.depends("channel_type")
     def _compute_setup_help(self):

@@ -1,4 +1,7 @@
-"""Marketplace channel: webhooks, verified on their raw body, and the import of the order they name."""
+"""Marketplace channel: webhooks, verified on their raw body, and the import of the order they name.
+
+The connector descriptor of each type (``WebhookSpec``) says where, how signed and which order.
+"""
 import json
 import logging
 
@@ -7,6 +10,7 @@ from odoo import api, models
 from marketplace_transport import MarketplaceError, TemporaryError
 from marketplace_transport.webhook import verify_hmac_sha256_base64
 
+from ..connector import get_connector
 from ..tools import WEBHOOK_MAX_BYTES
 
 _logger = logging.getLogger(__name__)
@@ -20,7 +24,7 @@ class MarketplaceChannelWebhook(models.AbstractModel):
 
     def _webhook_route(self):
         """URL path of this channel type's webhook route (the channel id follows), or None."""
-        return None
+        return self._connector().webhook_route
 
     @api.depends("channel_type")
     def _compute_webhook_url(self):
@@ -32,17 +36,20 @@ class MarketplaceChannelWebhook(models.AbstractModel):
     @api.model
     def _webhook_signature_header(self, channel_type):
         """Request header with the base64 HMAC-SHA256 of the body for ``channel_type``."""
-        return None
+        webhook = get_connector(channel_type).webhook
+        return webhook.signature_header if webhook else None
 
     @api.model
     def _webhook_unsigned_answer(self, channel_type, body, headers):
         """(status, text) for a harmless unsigned delivery (e.g. a test ping), else None."""
-        return None
+        webhook = get_connector(channel_type).webhook
+        return webhook.unsigned_answer(body, headers) if webhook and webhook.unsigned_answer else None
 
     @api.model
     def _webhook_order_id(self, channel_type, headers, payload):
         """External id of the order a verified delivery is about ("" to ignore it)."""
-        return ""
+        webhook = get_connector(channel_type).webhook
+        return webhook.order_id(headers, payload) if webhook else ""
 
     @api.model
     def _handle_webhook(self, channel_type, channel_id, body, headers):

@@ -23,9 +23,8 @@ class MarketplaceRefundWizard(models.TransientModel):
     @api.depends("channel_id")
     def _compute_capabilities(self):
         for wizard in self:
-            transport_class = wizard.channel_id and wizard.channel_id._get_transport_class()
-            wizard.partial_allowed = bool(transport_class and "partial" in transport_class.refund_modes)
-            wizard.limits = transport_class.refund_limits if transport_class else ""
+            wizard.partial_allowed = wizard.channel_id.can_refund_partial
+            wizard.limits = wizard.channel_id and wizard.channel_id._connector_capabilities().refund_limits
 
     @api.model_create_multi
     def create(self, vals_list):

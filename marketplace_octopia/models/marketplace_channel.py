@@ -5,7 +5,8 @@ from odoo.exceptions import UserError
 from marketplace_transport import MarketplaceError
 from marketplace_transport.octopia.rest import DEFAULT_SALES_CHANNEL, PRODUCTION_BASE_URL
 
-OCTOPIA = "octopia"
+from ..connector import OCTOPIA
+
 # Lengow's Octopia rhythm (seed 004): orders every 15 min, offers every hour, daily 2-day pass
 OCTOPIA_DEFAULTS = {"import_interval": 15, "offer_interval": 60, "lookback_days": 2}
 
@@ -69,13 +70,8 @@ class MarketplaceChannel(models.Model):
         return super().create(vals_list)
 
     # -- transport ----------------------------------------------------------------------
-    def _prepare_transport_config(self):
-        values = super()._prepare_transport_config()
-        if self.channel_type == OCTOPIA:
-            values["options"].update(self._prepare_octopia_options())
-        return values
-
     def _prepare_octopia_options(self):
+        """Options of the REST transport (``transport_options`` of the descriptor in ``connector.py``)."""
         self.ensure_one()
         return {
             "sales_channel": self.sales_channel_code or DEFAULT_SALES_CHANNEL,

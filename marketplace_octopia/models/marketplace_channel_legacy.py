@@ -31,15 +31,14 @@ class MarketplaceChannel(models.Model):
         "Order window (hours)", default=24,
         help="GetOrderList has no paging: each call covers this many hours of modifications.")
 
-    def _prepare_transport_config(self):
-        values = super()._prepare_transport_config()
-        if self.channel_type == "cdiscount_soap":
-            values["options"].update({
-                "sts_url": self.legacy_sts_url or "",
-                "states": self.legacy_order_states or "",
-                "window_hours": self.legacy_window_hours or 24,
-            })
-        return values
+    def _prepare_cdiscount_soap_options(self):
+        """Options of the SOAP transport (``transport_options`` of the descriptor in ``connector.py``)."""
+        self.ensure_one()
+        return {
+            "sts_url": self.legacy_sts_url or "",
+            "states": self.legacy_order_states or "",
+            "window_hours": self.legacy_window_hours or 24,
+        }
 
     def _get_migrated_channels(self):
         """REST channels that name this legacy channel (archived ones included)."""

@@ -47,14 +47,8 @@ class MarketplaceChannel(models.Model):
                     "Order state mapping: “%(status)s” (state %(state)s) is not a status. Use one of: "
                     "%(statuses)s.", **exc.params)) from None
 
-    def _prepare_transport_config(self):
-        values = super()._prepare_transport_config()
-        if self.channel_type == "prestashop":
-            values["options"].update(self._prepare_prestashop_options())
-        return values
-
     def _prepare_prestashop_options(self):
-        """Options of the PrestaShop transport (see :class:`PrestashopTransport`)."""
+        """Options of the PrestaShop transport (``transport_options`` of the descriptor in ``connector.py``)."""
         self.ensure_one()
         return {
             "timezone": self.prestashop_timezone or DEFAULT_TIMEZONE,

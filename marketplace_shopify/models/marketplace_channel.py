@@ -1,13 +1,9 @@
-"""Shopify channel type: options passed to the transport, and the webhook dispatch."""
-from odoo import api, fields, models
+"""Shopify channel type: its fields and the options passed to the transport (webhooks: ``connector.py``)."""
+from odoo import fields, models
 
-from marketplace_transport.shopify import API_VERSION, DEFAULT_VAT_ATTRIBUTES, webhook_order_id
+from marketplace_transport.shopify import API_VERSION, DEFAULT_VAT_ATTRIBUTES
 
-SHOPIFY = "shopify"
-WEBHOOK_ROUTE = "/marketplace/webhook/shopify"
-SIGNATURE_HEADER = "X-Shopify-Hmac-Sha256"
-#: webhook topics that concern one order (others are acknowledged and ignored)
-ORDER_TOPICS = ("orders/", "refunds/create", "fulfillments/")
+from ..connector import SHOPIFY
 
 
 class MarketplaceChannel(models.Model):
@@ -28,13 +24,8 @@ class MarketplaceChannel(models.Model):
         help="Order note attribute names holding the buyer's VAT number (comma-separated, case-insensitive).")
 
     # -- transport ----------------------------------------------------------------------
-    def _prepare_transport_config(self):
-        values = super()._prepare_transport_config()
-        if self.channel_type == SHOPIFY:
-            values["options"].update(self._prepare_shopify_options())
-        return values
-
     def _prepare_shopify_options(self):
+        """Options of the Shopify transport (``transport_options`` of the descriptor in ``connector.py``)."""
         self.ensure_one()
         return {
             "api_version": self.shopify_api_version or API_VERSION,
@@ -42,22 +33,3 @@ class MarketplaceChannel(models.Model):
             "restock_type": self.shopify_restock_type or "no_restock",
             "vat_attributes": self.shopify_vat_attributes or ",".join(DEFAULT_VAT_ATTRIBUTES),
         }
-
-    # -- webhooks -----------------------------------------------------------------------
-    def _webhook_route(self):
-        if self.channel_type == SHOPIFY:
-            return WEBHOOK_ROUTE
-        return super()._webhook_route()
-
-    @api.model
-    def _webhook_signature_header(self, channel_type):
-        if channel_type == SHOPIFY:
-            return SIGNATURE_HEADER
-        return super()._webhook_signature_header(channel_type)
-
-    @api.model
-    def _webhook_order_id(self, channel_type, headers, payload):
-        if channel_type != SHOPIFY:
-            return super()._webhook_order_id(channel_type, headers, payload)
-        topic = headers.get("X-Shopify-Topic") or ""
-        return webhook_order_id(topic, payload) if topic.startswith(ORDER_TOPICS) else ""

@@ -23,12 +23,6 @@ class MarketplaceChannel(models.Model):
          "Wix allows at most 200 requests per minute."),
     ]
 
-    def _prepare_transport_config(self):
-        values = super()._prepare_transport_config()
-        if self.channel_type == "wix":
-            values["options"].update(self._prepare_wix_options())
-        return values
-
     def _prepare_wix_options(self):
         """Options of the Wix transport (see :class:`WixTransport`); the site id is ``api_account``."""
         self.ensure_one()

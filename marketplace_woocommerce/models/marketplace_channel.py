@@ -1,14 +1,9 @@
-"""WooCommerce channel type: options passed to the transport, and the webhook dispatch."""
-import re
+"""WooCommerce channel type: its fields and the options passed to the transport (webhooks: ``connector.py``)."""
+from odoo import fields, models
 
-from odoo import api, fields, models
+from marketplace_transport.woocommerce import DEFAULT_VAT_META_KEYS
 
-from marketplace_transport.woocommerce import DEFAULT_VAT_META_KEYS, webhook_order_id
-
-WOOCOMMERCE = "woocommerce"
-WEBHOOK_ROUTE = "/marketplace/webhook/woocommerce"
-SIGNATURE_HEADER = "X-WC-Webhook-Signature"
-PING_RE = re.compile(rb"^webhook_id=\d+$")
+from ..connector import WOOCOMMERCE
 
 
 class MarketplaceChannel(models.Model):
@@ -32,13 +27,8 @@ class MarketplaceChannel(models.Model):
         help="Order meta keys holding the buyer's VAT number (comma-separated), e.g. _billing_vat.")
 
     # -- transport ----------------------------------------------------------------------
-    def _prepare_transport_config(self):
-        values = super()._prepare_transport_config()
-        if self.channel_type == WOOCOMMERCE:
-            values["options"].update(self._prepare_woo_options())
-        return values
-
     def _prepare_woo_options(self):
+        """Options of the WooCommerce transport (``transport_options`` of the descriptor in ``connector.py``)."""
         self.ensure_one()
         return {
             "auth_in_query": self.woo_auth_in_query,
@@ -47,27 +37,3 @@ class MarketplaceChannel(models.Model):
             "restock": self.woo_restock,
             "vat_meta_keys": self.woo_vat_meta_keys or ",".join(DEFAULT_VAT_META_KEYS),
         }
-
-    # -- webhooks -----------------------------------------------------------------------
-    def _webhook_route(self):
-        if self.channel_type == WOOCOMMERCE:
-            return WEBHOOK_ROUTE
-        return super()._webhook_route()
-
-    @api.model
-    def _webhook_signature_header(self, channel_type):
-        if channel_type == WOOCOMMERCE:
-            return SIGNATURE_HEADER
-        return super()._webhook_signature_header(channel_type)
-
-    @api.model
-    def _webhook_unsigned_answer(self, channel_type, body, headers):
-        if channel_type == WOOCOMMERCE and PING_RE.match(body):
-            return 200, "pong"  # WooCommerce's unsigned test delivery when a webhook is saved: no side effect
-        return super()._webhook_unsigned_answer(channel_type, body, headers)
-
-    @api.model
-    def _webhook_order_id(self, channel_type, headers, payload):
-        if channel_type != WOOCOMMERCE:
-            return super()._webhook_order_id(channel_type, headers, payload)
-        return webhook_order_id(headers.get("X-WC-Webhook-Topic") or "", payload)

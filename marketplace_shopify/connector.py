@@ -1,0 +1,33 @@
+"""The Shopify connector, as the core sees it: defaults, set-up help, webhooks, transport options."""
+from operator import methodcaller
+
+from odoo.tools.translate import LazyTranslate
+
+from odoo.addons.marketplace_connector.connector import ConnectorDescriptor, WebhookSpec, register
+
+from marketplace_transport.shopify import ShopifyTransport, webhook_order_id
+
+_lt = LazyTranslate(__name__)
+
+SHOPIFY = "shopify"
+#: webhook topics that concern one order (others are acknowledged and ignored)
+ORDER_TOPICS = ("orders/", "refunds/create", "fulfillments/")
+
+
+def order_id(headers, payload):
+    """Order of a delivery whose ``X-Shopify-Topic`` concerns one order, else ""."""
+    topic = headers.get("X-Shopify-Topic") or ""
+    return webhook_order_id(topic, payload) if topic.startswith(ORDER_TOPICS) else ""
+
+
+CONNECTOR = register(ConnectorDescriptor(
+    channel_type=SHOPIFY,
+    label="Shopify",
+    transport=ShopifyTransport,
+    defaults={"import_interval": 10, "offer_interval": 30, "page_size": 250},
+    setup_help=_lt("<p><b>Shopify.</b> Create a custom app in <i>Settings > Apps and sales channels</i>, grant "
+                   "orders, fulfillments and inventory scopes, and paste the <b>Admin API access token</b> as "
+                   "secret. The base URL is <code>https://&lt;shop&gt;.myshopify.com</code>.</p>"),
+    webhook=WebhookSpec(signature_header="X-Shopify-Hmac-Sha256", order_id=order_id),
+    transport_options=methodcaller("_prepare_shopify_options"),
+))
