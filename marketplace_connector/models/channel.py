@@ -31,8 +31,9 @@ class ChannelTokenStore(TokenStore):
         super().__init__(self.channel.access_token or None, self.channel.access_token_expires_at or 0.0)
 
     def set(self, token, expires_at):
-        super().set(token, expires_at)
+        result = super().set(token, expires_at)
         self.channel.write({"access_token": token or False, "access_token_expires_at": expires_at or 0.0})
+        return result
 
 
 class MarketplaceChannel(models.Model):

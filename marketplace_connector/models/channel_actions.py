@@ -92,8 +92,8 @@ class MarketplaceChannelActions(models.AbstractModel):
         from marketplace_transport import ShipmentRequest
 
         lines = sale.order_line.filtered(
-            lambda l: l.marketplace_line_id and l.marketplace_shippable
-            and l.move_ids.filtered(lambda m: m.picking_id == picking))
+            lambda line: line.marketplace_line_id and line.marketplace_shippable
+            and line.move_ids.filtered(lambda move: move.picking_id == picking))
         return ShipmentRequest(
             order_external_id=sale.marketplace_order_ref,
             carrier=self._map_carrier(picking),
@@ -120,10 +120,12 @@ class MarketplaceChannelActions(models.AbstractModel):
             return
         self._schedule_error_activity(
             _("Accept or refuse on the marketplace"),
-            _("Order %s waits for your acceptance on %s.", order.reference, self.name), record=sale)
+            _("Order %(order)s waits for your acceptance on %(channel)s.", order=order.reference,
+              channel=self.name), record=sale)
 
     def _stock_allows(self, sale):
-        for line in sale.order_line.filtered(lambda l: l.product_id.is_storable and l.marketplace_shippable):
+        for line in sale.order_line.filtered(lambda so_line: so_line.product_id.is_storable
+                                             and so_line.marketplace_shippable):
             product = line.product_id.with_context(warehouse_id=sale.warehouse_id.id)
             if product.free_qty < line.product_uom_qty:
                 return False

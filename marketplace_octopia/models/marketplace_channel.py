@@ -1,11 +1,18 @@
-"""Octopia Seller API v2 (REST) channel type."""
+"""Octopia Seller API v2 (REST) and legacy Cdiscount SOAP channel types.
+
+The legacy type links to the REST one for the migration. During the migration both channels stay
+active (seed 004): orders placed before it keep being served (shipped, refunded) by the legacy
+channel, even when the REST API shows them too. A REST channel names its legacy channel in
+``legacy_channel_id``; both then map the same marketplace order (REST ``reference`` = legacy
+``OrderNumber``) to one sale order.
+"""
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from marketplace_transport import MarketplaceError
 from marketplace_transport.octopia.rest import DEFAULT_SALES_CHANNEL, PRODUCTION_BASE_URL
 
-from ..connector import OCTOPIA
+from ..connector import CDISCOUNT_SOAP, OCTOPIA
 
 # Lengow's Octopia rhythm (seed 004): orders every 15 min, offers every hour, daily 2-day pass
 OCTOPIA_DEFAULTS = {"import_interval": 15, "offer_interval": 60, "lookback_days": 2}
@@ -14,7 +21,9 @@ OCTOPIA_DEFAULTS = {"import_interval": 15, "offer_interval": 60, "lookback_days"
 class MarketplaceChannel(models.Model):
     _inherit = "marketplace.channel"
 
-    channel_type = fields.Selection(selection_add=[(OCTOPIA, "Octopia (REST)")], ondelete={OCTOPIA: "cascade"})
+    channel_type = fields.Selection(
+        selection_add=[(OCTOPIA, "Octopia (REST)"), (CDISCOUNT_SOAP, "Cdiscount legacy (SOAP)")],
+        ondelete={OCTOPIA: "cascade", CDISCOUNT_SOAP: "cascade"})
     sales_channel_code = fields.Char(
         "Octopia sales channel", default=DEFAULT_SALES_CHANNEL,
         help="Sent as the SalesChannelId header on every call (CDISFR: Cdiscount France).")
@@ -126,3 +135,35 @@ class MarketplaceChannel(models.Model):
         self.ensure_one()
         return self._action_open("marketplace.octopia.offer.package", [("channel_id", "=", self.id)],
                                  _("XML offer packages"))
+
+    # -- legacy Cdiscount SOAP ------------------------------------------------------------
+    legacy_channel_id = fields.Many2one(
+        "marketplace.channel", string="Legacy Cdiscount channel", ondelete="set null", index=True,
+        domain=[("channel_type", "=", "cdiscount_soap")],
+        help="Cdiscount legacy (SOAP) channel of the same seller account. The orders it has imported "
+             "stay on it: this channel does not import them again and never ships or refunds them.")
+    legacy_sts_url = fields.Char(
+        "Token service URL",
+        help="Cdiscount STS issuing the SOAP tokens. Empty: derived from the API base URL "
+             "(https://wsvc.cdiscount.com -> https://sts.cdiscount.com/users/httpIssue.svc/).")
+    legacy_order_states = fields.Char(
+        "Order states to read",
+        help="Comma-separated OrderState values asked by GetOrderList. Empty: the actionable and final "
+             "states. GetOrderList always needs a States filter.")
+    legacy_window_hours = fields.Integer(
+        "Order window (hours)", default=24,
+        help="GetOrderList has no paging: each call covers this many hours of modifications.")
+
+    def _prepare_cdiscount_soap_options(self):
+        """Options of the SOAP transport (``transport_options`` of the descriptor in ``connector.py``)."""
+        self.ensure_one()
+        return {
+            "sts_url": self.legacy_sts_url or "",
+            "states": self.legacy_order_states or "",
+            "window_hours": self.legacy_window_hours or 24,
+        }
+
+    def _get_migrated_channels(self):
+        """REST channels that name this legacy channel (archived ones included)."""
+        self.ensure_one()
+        return self.with_context(active_test=False).search([("legacy_channel_id", "=", self.id)])

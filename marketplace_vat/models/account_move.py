@@ -5,8 +5,6 @@ from markupsafe import Markup, escape
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
-from marketplace_transport import MarketplaceError
-
 from .account_fiscal_position import VAT_REGIMES
 from .sale_order import VAT_CHECK_STATES
 
@@ -107,31 +105,25 @@ class AccountMove(models.Model):
         return self.line_ids.sale_line_ids.order_id[:1]
 
     def _marketplace_upload(self, now=False):
-        """Queue the posted invoice PDF for the marketplace when the channel's transport supports
-        ``upload_invoice``: sent once this transaction commits (outbox), or at once with ``now``."""
+        """Queue the posted invoice PDF for the marketplace when the channel can take invoices
+        (``can_upload_invoice``): sent once this transaction commits (outbox), or at once with ``now``."""
         for move in self.filtered(lambda m: m.marketplace_channel_id and m.state == "posted"):
             item = move._marketplace_queue_upload()
             if item and now:
                 item._send_one()
 
     def _marketplace_queue_upload(self):
-        """:return: the outbox item of the upload; None when not supported or the PDF is missing"""
+        """:return: the outbox item of the upload; None when the channel cannot take invoices or
+        the PDF is missing"""
         self.ensure_one()
         channel = self.marketplace_channel_id
-        try:
-            transport_class = channel._get_transport_class()
-        except MarketplaceError:
-            transport_class = None
-        if not hasattr(transport_class, "upload_invoice"):
+        if not channel.can_upload_invoice:
             self.marketplace_upload_state = "not_supported"
             return None
         filename = f"{(self.name or 'invoice').replace('/', '-')}.pdf"
         try:
             pdf = self._marketplace_invoice_pdf()
-            if not hasattr(channel._get_transport(), "upload_invoice"):
-                self.marketplace_upload_state = "not_supported"
-                return None
-        except (MarketplaceError, UserError) as exc:
+        except UserError as exc:
             self._marketplace_upload_failed(channel._redact(str(exc)))
             return None
         payload = {"order": self._marketplace_sale_order().marketplace_order_ref, "filename": filename}

@@ -124,9 +124,11 @@ class MarketplaceOrderImporter(models.AbstractModel):
             _logger.info("VIES check of %s before the page failed", number, exc_info=True)
 
     def _after_create(self, sale, order):
-        super()._after_create(sale, order)
+        result = super()._after_create(sale, order)
         sale._marketplace_post_vat_note()
+        return result
 
     def _after_import(self, sale, order):
-        super()._after_import(sale, order)
+        result = super()._after_import(sale, order)
         sale._marketplace_invoice_if_due()
+        return result
