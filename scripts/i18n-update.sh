@@ -9,10 +9,13 @@ addons=("$@")
 if [ ${#addons[@]} -eq 0 ]; then
   for dir in marketplace_*/i18n; do addons+=("$(dirname "$dir")"); done
 fi
-fresh_db "$db" nodemo "$OUR_MODULES"
+modules="$OUR_MODULES"
+"$PY" -c "import odoo.addons.queue_job" 2>/dev/null && modules="$modules,queue_job,marketplace_queue_job"
+fresh_db "$db" nodemo "$modules"
 for addon in "${addons[@]}"; do
   odoo -d "$db" --i18n-export="$addon/i18n/$addon.pot" --modules="$addon" --language= --stop-after-init --no-http >&2
-  msgmerge --quiet --update --no-fuzzy-matching --backup=none "$addon/i18n/fr.po" "$addon/i18n/$addon.pot"
-  msgattrib --no-obsolete -o "$addon/i18n/fr.po" "$addon/i18n/fr.po"
-  msgattrib --untranslated "$addon/i18n/fr.po" | grep -c '^msgid ' | xargs -I{} echo "$addon: {} msgid(s) without French (the header counts as one)"
+  msgmerge --quiet --no-wrap --update --no-fuzzy-matching --backup=none "$addon/i18n/fr.po" "$addon/i18n/$addon.pot"
+  msgattrib --no-wrap --no-obsolete -o "$addon/i18n/fr.po" "$addon/i18n/fr.po"
+  left="$(msgattrib --untranslated "$addon/i18n/fr.po" | grep -c '^msgid ' || true)"
+  echo "$addon: $left msgid(s) without French"
 done

@@ -1,5 +1,5 @@
 """Marketplace channel: the buttons, offer push, ship, refund, accept and refuse, refund reasons."""
-from odoo import _, fields, models
+from odoo import fields, models
 
 from marketplace_transport import MarketplaceError
 
@@ -18,21 +18,22 @@ class MarketplaceChannelActions(models.AbstractModel):
         try:
             checks = self._get_transport().check_connection()
         except MarketplaceError as exc:
-            self.write({"connection_state": "error", "connection_message": self._redact(str(exc))})
-            return self._notify(_("Connection failed"), self.connection_message, "danger")
-        message = "\n".join(f"✓ {check}" for check in checks) or _("Connected.")
+            self.write({"connection_state": "error", "connection_message": self._error_text(exc)})
+            return self._notify(self.env._("Connection failed"), self.connection_message, "danger")
+        message = "\n".join(f"✓ {check}" for check in checks) or self.env._("Connected.")
         self.write({"connection_state": "ok", "connection_message": message})
-        return self._notify(_("Connection succeeded"), message, "success")
+        return self._notify(self.env._("Connection succeeded"), message, "success")
 
     def action_import_orders(self):
         for channel in self:
             channel._run_import(force=True)
-        return self._notify(_("Import finished"), _("See the channel's orders, failed imports and logs."), "info")
+        return self._notify(self.env._("Import finished"),
+                            self.env._("See the channel's orders, failed imports and logs."), "info")
 
     def action_push_offers(self):
         for channel in self:
             channel._push_offers()
-        return self._notify(_("Offers pushed"), _("See the offers' states."), "info")
+        return self._notify(self.env._("Offers pushed"), self.env._("See the offers' states."), "info")
 
     def action_resume(self):
         self.write({"paused_until": False})
@@ -52,15 +53,15 @@ class MarketplaceChannelActions(models.AbstractModel):
         return action
 
     def action_open_offers(self):
-        return self._action_open("marketplace.offer", [("channel_id", "in", self.ids)], _("Offers"))
+        return self._action_open("marketplace.offer", [("channel_id", "in", self.ids)], self.env._("Offers"))
 
     def action_open_failures(self):
         return self._action_open(
             "marketplace.import.failure", [("channel_id", "in", self.ids), ("state", "=", "open")],
-            _("Failed imports"))
+            self.env._("Failed imports"))
 
     def action_open_logs(self):
-        return self._action_open("marketplace.sync.log", [("channel_id", "in", self.ids)], _("Sync logs"))
+        return self._action_open("marketplace.sync.log", [("channel_id", "in", self.ids)], self.env._("Sync logs"))
 
     # -- offers ---------------------------------------------------------------------
     def _push_offers(self):
@@ -119,9 +120,9 @@ class MarketplaceChannelActions(models.AbstractModel):
             self._outbox_enqueue("accept", sale, {"order": sale.marketplace_order_ref})
             return
         self._schedule_error_activity(
-            _("Accept or refuse on the marketplace"),
-            _("Order %(order)s waits for your acceptance on %(channel)s.", order=order.reference,
-              channel=self.name), record=sale)
+            self.env._("Accept or refuse on the marketplace"),
+            self.env._("Order %(order)s waits for your acceptance on %(channel)s.", order=order.reference,
+                       channel=self.name), record=sale)
 
     def _stock_allows(self, sale):
         for line in sale.order_line.filtered(lambda so_line: so_line.product_id.is_storable

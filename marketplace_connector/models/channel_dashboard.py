@@ -6,7 +6,7 @@ per-record search.
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from ..connector import DEFAULT_CONNECTOR, all_connectors, translated
 from ..tools import to_naive_utc
@@ -97,7 +97,7 @@ class MarketplaceChannelDashboard(models.AbstractModel):
             channel.kpi_log_count_24h = calls
             channel.kpi_error_rate = 100.0 * logs[key]["error"] / calls if calls else 0.0
             channel.kpi_sync_age = channel._format_age(now - channel.last_import_success_at) \
-                if channel.last_import_success_at else _("never")
+                if channel.last_import_success_at else self.env._("never")
             channel.kpi_next_sync_at = channel._next_sync_at(now)
             channel.kpi_health = channel._kpi_health(now)
 
@@ -127,40 +127,40 @@ class MarketplaceChannelDashboard(models.AbstractModel):
     def _format_age(self, delta):
         minutes = int(delta.total_seconds() // 60)
         if minutes < 1:
-            return _("just now")
+            return self.env._("just now")
         if minutes < 60:
-            return _("%s min ago", minutes)
+            return self.env._("%s min ago", minutes)
         if minutes < 48 * 60:
-            return _("%s h ago", minutes // 60)
-        return _("%s days ago", minutes // (24 * 60))
+            return self.env._("%s h ago", minutes // 60)
+        return self.env._("%s days ago", minutes // (24 * 60))
 
     # -- dashboard buttons ------------------------------------------------------------
     def _open_kpi_orders(self, kpi, title):
         self.ensure_one()
         action = self.action_open_orders()
         action["domain"] = [("marketplace_channel_id", "=", self.id)] + self._kpi_order_domain(kpi)
-        action["display_name"] = action["name"] = _("%(channel)s: %(kpi)s", channel=self.name, kpi=title)
+        action["display_name"] = action["name"] = self.env._("%(channel)s: %(kpi)s", channel=self.name, kpi=title)
         action["context"] = {"create": False}
         return action
 
     def action_open_kpi_today(self):
-        return self._open_kpi_orders("today", _("orders today"))
+        return self._open_kpi_orders("today", self.env._("orders today"))
 
     def action_open_kpi_to_ship(self):
-        return self._open_kpi_orders("to_ship", _("to ship"))
+        return self._open_kpi_orders("to_ship", self.env._("to ship"))
 
     def action_open_kpi_late(self):
-        return self._open_kpi_orders("late", _("late shipments"))
+        return self._open_kpi_orders("late", self.env._("late shipments"))
 
     def action_open_kpi_week(self):
-        return self._open_kpi_orders("week", _("orders this week"))
+        return self._open_kpi_orders("week", self.env._("orders this week"))
 
     def action_open_kpi_errors(self):
         self.ensure_one()
         since = fields.Datetime.now() - timedelta(hours=24)
         return self._action_open("marketplace.sync.log", [
             ("channel_id", "=", self.id), ("state", "=", "error"), ("create_date", ">=", since)],
-            _("%s: errors of the last 24 hours", self.name))
+            self.env._("%s: errors of the last 24 hours", self.name))
 
     # -- guided set-up ----------------------------------------------------------------
     @api.model

@@ -34,29 +34,28 @@ class MarketplaceChannelErrors(models.AbstractModel):
 
     def _error_texts(self):
         """{code: translated sentence with ``%(param)s`` placeholders}; connector addons may add codes."""
-        _ = self.env._
         return {
-            "error": _("The marketplace refused the request."),
-            "remote": _("The marketplace refused the request."),
-            "user_input": _("The request cannot be sent as it is: complete it, then try again."),
-            "invalid_order": _("The order received cannot be read: see its payload in the failed imports."),
-            "auth": _("The marketplace refused the credentials: check them on the channel, then test the "
-                      "connection."),
-            "temporary": _("The marketplace did not answer in time: the next run tries again."),
-            "rate_limited": _("Too many requests: the channel waits before calling again."),
-            "quota": _("Call quota exhausted: the channel waits until it is replenished."),
-            "no_transport": _("No connector is installed for the channel type %(channel_type)s: install its "
-                              "module."),
-            "not_supported": _("This marketplace (%(channel_type)s) does not support this operation: "
-                               "%(operation)s."),
-            "credentials_missing": _("The channel lacks its API credentials or account id (%(marketplace)s): "
-                                     "fill them in on the channel."),
-            "https_required": _("The shop URL must start with https:// (%(marketplace)s)."),
-            "invalid_setting": _("The channel setting %(setting)s has a value the connector cannot use: "
-                                 "%(value)s."),
-            "nothing_to_refund": _("Order %(order)s has nothing left to refund."),
-            "invalid_order_id": _("%(order)s is not an order id of this marketplace."),
-            "state_map_syntax": _("Order state mapping: the line \"%(line)s\" is not <state id>=<status>."),
-            "state_map_status": _("Order state mapping: state %(state)s maps to %(status)s, which is not one "
-                                  "of %(statuses)s."),
+            "error": self.env._("The marketplace refused the request."),
+            "remote": self.env._("The marketplace refused the request."),
+            "user_input": self.env._("The request cannot be sent as it is: complete it, then try again."),
+            "invalid_order": self.env._("The order received cannot be read: see its payload in the failed imports."),
+            "auth": self.env._("The marketplace refused the credentials: check them on the channel, then test the "
+                               "connection."),
+            "temporary": self.env._("The marketplace did not answer in time: the next run tries again."),
+            "rate_limited": self.env._("Too many requests: the channel waits before calling again."),
+            "quota": self.env._("Call quota exhausted: the channel waits until it is replenished."),
+            "no_transport": self.env._("No connector is installed for the channel type %(channel_type)s: install its "
+                                       "module."),
+            "not_supported": self.env._("This marketplace (%(channel_type)s) does not support this operation: "
+                                        "%(operation)s."),
+            "credentials_missing": self.env._("The channel lacks its API credentials or account id (%(marketplace)s): "
+                                              "fill them in on the channel."),
+            "https_required": self.env._("The shop URL must start with https:// (%(marketplace)s)."),
+            "invalid_setting": self.env._("The channel setting %(setting)s has a value the connector cannot use: "
+                                          "%(value)s."),
+            "nothing_to_refund": self.env._("Order %(order)s has nothing left to refund."),
+            "invalid_order_id": self.env._("%(order)s is not an order id of this marketplace."),
+            "state_map_syntax": self.env._("Order state mapping: the line \"%(line)s\" is not <state id>=<status>."),
+            "state_map_status": self.env._("Order state mapping: state %(state)s maps to %(status)s, which is not one "
+                                           "of %(statuses)s."),
         }

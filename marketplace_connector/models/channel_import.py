@@ -9,7 +9,7 @@ import logging
 from contextlib import contextmanager
 from datetime import UTC, timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from marketplace_transport import (
     MarketplaceError,
@@ -204,7 +204,7 @@ class MarketplaceChannelImport(models.AbstractModel):
         self.write(vals)
         _logger.warning("Marketplace channel %s: %s", self.id, message)
         if activity:
-            self._schedule_error_activity(_("Marketplace sync failed"), message)
+            self._schedule_error_activity(self.env._("Marketplace sync failed"), message)
 
     def _schedule_error_activity(self, summary, note, record=None):
         record = record or self

@@ -9,7 +9,7 @@ the outbox, never made inside a savepoint.
 """
 import logging
 
-from odoo import _, models
+from odoo import models
 
 from ..batch import ORDER_BATCH_KEY, OrderBatch
 from ..run import FAILED, IMPORTED, QUEUED, ImportRun, Page
@@ -111,7 +111,7 @@ class MarketplaceChannelImportPage(models.AbstractModel):
         self.ensure_one()
         if item.key_error is not None:  # unusable payload: keep it for a human
             self.env["marketplace.import.failure"]._record(
-                self, "", item.payload, _("Unreadable order payload: %s", item.key_error))
+                self, "", item.payload, self.env._("Unreadable order payload: %s", item.key_error))
             item.outcome = FAILED
             return item
         try:

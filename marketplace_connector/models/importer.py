@@ -13,7 +13,7 @@ per order and passes the run (:class:`~odoo.addons.marketplace_connector.run.Imp
 lookups are memoized on it and the page it imports (``run.page``) collects the new orders it
 creates together and the orders it confirms together.
 """
-from odoo import Command, _, api, models
+from odoo import Command, api, models
 
 from marketplace_transport import InvalidOrderError
 
@@ -171,9 +171,9 @@ class MarketplaceOrderImporter(models.AbstractModel):
             if product:
                 return product
         raise InvalidOrderError(
-            _("Unknown product: SKU %(sku)s / EAN %(ean)s. Create the product with this internal reference or "
-              "barcode, or map it on the channel's offers, then press Retry.",
-              sku=line.sku or "-", ean=line.ean or "-"))
+            self.env._("Unknown product: SKU %(sku)s / EAN %(ean)s. Create the product with this internal reference or "
+                       "barcode, or map it on the channel's offers, then press Retry.",
+                       sku=line.sku or "-", ean=line.ean or "-"))
 
     @staticmethod
     def _naive(dt):

@@ -1,7 +1,7 @@
 """Import pipeline: confirmation of the imported orders (alone or by page) and the hooks around it."""
 import logging
 
-from odoo import _, api, models
+from odoo import api, models
 from odoo.tools import float_compare
 
 from marketplace_transport import OrderStatus
@@ -90,8 +90,8 @@ class MarketplaceOrderImporterConfirmation(models.AbstractModel):
                 self._after_confirm(sale)
         except Exception as exc:
             raise_if_concurrent(exc)
-            sale.message_post(body=_("Post-confirmation step failed: %s",
-                                     sale.marketplace_channel_id._redact(str(exc))))
+            sale.message_post(body=self.env._("Post-confirmation step failed: %s",
+                                              sale.marketplace_channel_id._redact(str(exc))))
 
     @api.model
     def _action_confirm(self, sales):
@@ -120,11 +120,11 @@ class MarketplaceOrderImporterConfirmation(models.AbstractModel):
 
     def _confirmation_failed(self, sale, exc):
         channel = sale.marketplace_channel_id
-        reason = _("Imported as %(order)s but not confirmed: %(error)s", order=sale.name,
-                   error=channel._redact(str(exc)))
+        reason = self.env._("Imported as %(order)s but not confirmed: %(error)s", order=sale.name,
+                            error=channel._redact(str(exc)))
         _logger.info("Channel %s: %s", channel.id, reason)
         sale.message_post(body=reason)
-        channel._schedule_error_activity(_("Marketplace order not confirmed"), reason, record=sale)
+        channel._schedule_error_activity(self.env._("Marketplace order not confirmed"), reason, record=sale)
         self.env["marketplace.import.failure"]._record(
             channel, sale.marketplace_order_ref, sale.marketplace_payload or "", reason)
 
@@ -138,7 +138,8 @@ class MarketplaceOrderImporterConfirmation(models.AbstractModel):
         """
         self._check_totals(sale, order)
         if order.warnings:
-            sale.message_post(body=_("Imported with changes to the received data: %s", "; ".join(order.warnings)))
+            sale.message_post(body=self.env._("Imported with changes to the received data: %s",
+                                              "; ".join(order.warnings)))
 
     def _after_import(self, sale, order):
         """Hook after each create or update (the confirmation may still be queued).

@@ -1,7 +1,7 @@
 """Import pipeline: the values of the sale order and its lines (taxes, pricelist, currency)."""
 import json
 
-from odoo import _, models
+from odoo import models
 
 from marketplace_transport import InvalidOrderError
 
@@ -121,7 +121,7 @@ class MarketplaceOrderImporterValues(models.AbstractModel):
             return channel.pricelist_id
         currency = self._find_currency(order.currency, run)
         if not currency:
-            raise InvalidOrderError(_("Unknown currency %s.", order.currency))
+            raise InvalidOrderError(self.env._("Unknown currency %s.", order.currency))
         if currency == channel.company_id.currency_id and not channel.pricelist_id:
             return self.env["product.pricelist"]
         if not currency.active:
@@ -165,7 +165,8 @@ class MarketplaceOrderImporterValues(models.AbstractModel):
         twin = self._find_included_twin(tax)
         if twin:
             cache[tax.id] = twin.id
-        return twin or tax.copy({"name": _("%s (tax incl.)", tax.name), "price_include_override": "tax_included",
+        return twin or tax.copy({"name": self.env._("%s (tax incl.)", tax.name),
+                                 "price_include_override": "tax_included",
                                  "include_base_amount": False, "active": True})
 
     def _find_included_twin(self, tax):
@@ -217,7 +218,7 @@ class MarketplaceOrderImporterValues(models.AbstractModel):
             discount = channel.discount_product_id
             vals.append({
                 "product_id": discount.id,
-                "name": _("Discount on %s", line.name or product.display_name),
+                "name": self.env._("Discount on %s", line.name or product.display_name),
                 "product_uom_qty": 1,
                 "price_unit": -line.discount_amount,
                 "tax_id": [(6, 0, taxes.ids)],
@@ -229,10 +230,11 @@ class MarketplaceOrderImporterValues(models.AbstractModel):
         """:return: the values of the shipping line (the channel's shipping product)"""
         product = channel.shipping_product_id
         if not product:
-            raise InvalidOrderError(_("The channel has no shipping product: set one on the channel, then Retry."))
+            raise InvalidOrderError(self.env._(
+                "The channel has no shipping product: set one on the channel, then Retry."))
         vals = {
             "product_id": product.id,
-            "name": _("Shipping"),
+            "name": self.env._("Shipping"),
             "product_uom_qty": 1,
             "price_unit": order.shipping_amount,
             "tax_id": [(6, 0, self._line_taxes(channel, order, fiscal_position, product, run).ids)],

@@ -4,7 +4,7 @@ Matching order: the binding of the marketplace's customer id, then the e-mail, t
 address. The buyers of a page's new orders are found or created together beforehand
 (:meth:`_find_or_create_buyers`).
 """
-from odoo import _, api, models
+from odoo import api, models
 from odoo.tools import email_normalize
 
 from marketplace_transport import InvalidOrderError
@@ -287,7 +287,7 @@ class MarketplaceOrderImporterPartner(models.AbstractModel):
             return self.env["res.country"].browse(run.countries[code])
         country = self.env["res.country"].search([("code", "=", code)], limit=1)
         if not country:
-            raise InvalidOrderError(_("Unknown country code %s in the order addresses.", code))
+            raise InvalidOrderError(self.env._("Unknown country code %s in the order addresses.", code))
         run.countries[code] = country.id
         return country
 

@@ -1,5 +1,5 @@
 """Import pipeline: the marketplace status turned into Odoo behaviour (see README's table)."""
-from odoo import _, models
+from odoo import models
 
 from marketplace_transport import OrderStatus
 
@@ -40,9 +40,9 @@ class MarketplaceOrderImporterStatus(models.AbstractModel):
         shipped = sale.picking_ids.filtered(lambda p: p.state == "done" and p.picking_type_code == "outgoing")
         if shipped:
             sale.marketplace_channel_id._schedule_error_activity(
-                _("Cancelled on the marketplace after shipping"),
-                _("Order %s was cancelled on the marketplace but is already shipped: arrange the return or "
-                  "refund.", order.reference), record=sale)
+                self.env._("Cancelled on the marketplace after shipping"),
+                self.env._("Order %s was cancelled on the marketplace but is already shipped: arrange the return or "
+                           "refund.", order.reference), record=sale)
             return
         sale.with_context(disable_cancel_warning=True)._action_cancel()
-        sale.message_post(body=_("Cancelled on the marketplace (status %s).", order.marketplace_status))
+        sale.message_post(body=self.env._("Cancelled on the marketplace (status %s).", order.marketplace_status))

@@ -1,6 +1,6 @@
 import json
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 
 class MarketplaceImportFailure(models.Model):
@@ -53,7 +53,7 @@ class MarketplaceImportFailure(models.Model):
                                      ("state", "=", "open")])
         if open_failures:
             open_failures.write({"state": "done", "sale_order_id": sale.id})
-            open_failures.message_post(body=_("Imported as %s.", sale.name))
+            open_failures.message_post(body=self.env._("Imported as %s.", sale.name))
 
     def action_retry(self):
         """Re-read the order from the marketplace (fallback: the stored payload) and import it."""

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 from marketplace_transport import MarketplaceError
@@ -54,7 +54,7 @@ class SaleOrder(models.Model):
         """Server action "Ship on marketplace": send carrier and tracking of the validated delivery."""
         orders = self.filtered("marketplace_channel_id")
         if not orders:
-            raise UserError(_("None of the selected orders comes from a marketplace."))
+            raise UserError(self.env._("None of the selected orders comes from a marketplace."))
         orders._send_marketplace_shipment()
         return True
 
@@ -62,15 +62,16 @@ class SaleOrder(models.Model):
         for order in self:
             picking = order._marketplace_picking_to_ship()
             if not picking:
-                order._set_sync_error("ship", _("No validated delivery to report: validate the delivery first."))
+                order._set_sync_error("ship",
+                                      self.env._("No validated delivery to report: validate the delivery first."))
                 continue
             try:
                 order.marketplace_channel_id._send_shipment(order, picking)
             except MarketplaceError as exc:
-                order._set_sync_error("ship", order.marketplace_channel_id._redact(str(exc)))
+                order._set_sync_error("ship", order.marketplace_channel_id._error_text(exc))
                 continue
             order.write({"ship_sync_state": "done", "ship_sync_error": False})
-            order.message_post(body=_(
+            order.message_post(body=self.env._(
                 "Shipment sent to %(channel)s: %(carrier)s, tracking %(tracking)s.",
                 channel=order.marketplace_channel_id.name,
                 carrier=order.marketplace_channel_id._map_carrier(picking) or "-",
@@ -78,20 +79,20 @@ class SaleOrder(models.Model):
 
     def _set_sync_error(self, kind, message):
         self.write({f"{kind}_sync_state": "error", f"{kind}_sync_error": message})
-        label = _("Shipment") if kind == "ship" else _("Refund")
-        self.message_post(body=_("%(what)s not sent to the marketplace: %(error)s", what=label, error=message))
+        label = self.env._("Shipment") if kind == "ship" else self.env._("Refund")
+        self.message_post(body=self.env._("%(what)s not sent to the marketplace: %(error)s", what=label, error=message))
         self.marketplace_channel_id._schedule_error_activity(
-            _("%s failed on the marketplace", label), message, record=self)
+            self.env._("%s failed on the marketplace", label), message, record=self)
 
     # -- refund -------------------------------------------------------------------------
     def action_marketplace_refund_wizard(self):
         """Server action "Refund on marketplace": opens the refund wizard."""
         self.ensure_one()
         if not self.marketplace_channel_id:
-            raise UserError(_("This order does not come from a marketplace."))
+            raise UserError(self.env._("This order does not come from a marketplace."))
         wizard = self.env["marketplace.refund.wizard"].create({"order_id": self.id})
         return {"type": "ir.actions.act_window", "res_model": wizard._name, "res_id": wizard.id,
-                "view_mode": "form", "target": "new", "name": _("Refund on marketplace")}
+                "view_mode": "form", "target": "new", "name": self.env._("Refund on marketplace")}
 
     # -- accept / refuse ------------------------------------------------------------------
     def action_marketplace_accept(self):
@@ -102,6 +103,6 @@ class SaleOrder(models.Model):
     def action_marketplace_refuse(self):
         for order in self:
             if order.marketplace_order_status != "waiting_acceptance":
-                raise UserError(_("Order %s can only be refused while it waits for acceptance.", order.name))
+                raise UserError(self.env._("Order %s can only be refused while it waits for acceptance.", order.name))
             order.marketplace_channel_id._refuse_order(order)
         return True

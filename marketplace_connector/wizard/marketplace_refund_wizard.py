@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from marketplace_transport import MarketplaceError, RefundLine, RefundRequest
@@ -39,16 +39,16 @@ class MarketplaceRefundWizard(models.TransientModel):
         self.ensure_one()
         reason = self.reason_id.code or self.reason_note
         if not reason:
-            raise UserError(_("Choose the refund reason."))
+            raise UserError(self.env._("Choose the refund reason."))
         lines = []
         if self.mode == "partial":
             if not self.partial_allowed:
-                raise UserError(self.limits or _("This marketplace only accepts refunds of the whole order."))
+                raise UserError(self.limits or self.env._("This marketplace only accepts refunds of the whole order."))
             lines = [RefundLine(line.sale_line_id.marketplace_line_id, line.quantity,
                                 round(line.quantity * line.sale_line_id.price_unit, 2))
                      for line in self.line_ids if line.quantity > 0]
             if not lines:
-                raise UserError(_("Set the quantity to refund on at least one line."))
+                raise UserError(self.env._("Set the quantity to refund on at least one line."))
         return RefundRequest(
             order_external_id=self.order_id.marketplace_order_ref, reason=reason,
             refund_shipping=self.refund_shipping, lines=lines, currency=self.order_id.currency_id.name,
@@ -62,14 +62,15 @@ class MarketplaceRefundWizard(models.TransientModel):
         try:
             order.marketplace_channel_id._send_refund(order, request)
         except MarketplaceError as exc:
-            order._set_sync_error("refund", order.marketplace_channel_id._redact(str(exc)))
-            return order.marketplace_channel_id._notify(_("Refund failed"), order.refund_sync_error, "danger")
+            order._set_sync_error("refund", order.marketplace_channel_id._error_text(exc))
+            return order.marketplace_channel_id._notify(self.env._("Refund failed"), order.refund_sync_error, "danger")
         order.write({"refund_sync_state": "done", "refund_sync_error": False})
-        what = _("whole order") if request.is_full else _("%s line(s)", len(request.lines))
-        order.message_post(body=_("Refund sent to %(channel)s (%(what)s, reason: %(reason)s, shipping refunded: "
-                                  "%(shipping)s).", channel=order.marketplace_channel_id.name, what=what,
-                                  reason=self.reason_id.name or request.reason,
-                                  shipping=_("yes") if request.refund_shipping else _("no")))
+        what = self.env._("whole order") if request.is_full else self.env._("%s line(s)", len(request.lines))
+        order.message_post(body=self.env._(
+            "Refund sent to %(channel)s (%(what)s, reason: %(reason)s, shipping refunded: "
+            "%(shipping)s).", channel=order.marketplace_channel_id.name, what=what,
+            reason=self.reason_id.name or request.reason,
+            shipping=self.env._("yes") if request.refund_shipping else self.env._("no")))
         return {"type": "ir.actions.act_window_close"}
 
 
@@ -86,4 +87,4 @@ class MarketplaceRefundWizardLine(models.TransientModel):
     def _check_quantity(self):
         for line in self:
             if line.quantity < 0 or line.quantity > line.ordered_qty:
-                raise UserError(_("Refund between 0 and %s units.", line.ordered_qty))
+                raise UserError(self.env._("Refund between 0 and %s units.", line.ordered_qty))

@@ -6,7 +6,7 @@ channel, even when the REST API shows them too. A REST channel names its legacy 
 ``legacy_channel_id``; both then map the same marketplace order (REST ``reference`` = legacy
 ``OrderNumber``) to one sale order.
 """
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from marketplace_transport import MarketplaceError
@@ -104,7 +104,8 @@ class MarketplaceChannel(models.Model):
                 if len(parts) > 2 and parts[2]:
                     mode["additionalCost"] = float(parts[2].replace(",", "."))
             except ValueError:
-                raise UserError(_("Invalid Octopia delivery mode %r: use CODE:cost:additional cost.", item)) from None
+                raise UserError(self.env._("Invalid Octopia delivery mode %r: use CODE:cost:additional cost.",
+                                           item)) from None
             modes.append(mode)
         return modes
 
@@ -124,17 +125,18 @@ class MarketplaceChannel(models.Model):
             try:
                 count = self.env["marketplace.octopia.carrier"]._sync_channel(channel)
             except MarketplaceError as exc:
-                raise UserError(channel._redact(str(exc))) from exc
-        return self._notify(_("Carriers loaded"), _("%s Octopia carriers.", count), "success")
+                raise UserError(channel._error_text(exc)) from exc
+        return self._notify(self.env._("Carriers loaded"), self.env._("%s Octopia carriers.", count), "success")
 
     def action_octopia_open_carriers(self):
         self.ensure_one()
-        return self._action_open("marketplace.octopia.carrier", [("channel_id", "=", self.id)], _("Octopia carriers"))
+        return self._action_open("marketplace.octopia.carrier", [("channel_id", "=", self.id)],
+                                 self.env._("Octopia carriers"))
 
     def action_octopia_open_offer_packages(self):
         self.ensure_one()
         return self._action_open("marketplace.octopia.offer.package", [("channel_id", "=", self.id)],
-                                 _("XML offer packages"))
+                                 self.env._("XML offer packages"))
 
     # -- legacy Cdiscount SOAP ------------------------------------------------------------
     legacy_channel_id = fields.Many2one(

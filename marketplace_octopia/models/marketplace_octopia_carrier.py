@@ -1,5 +1,5 @@
 """Octopia carriers (GET /carriers) and their mapping from Odoo delivery carriers."""
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -33,8 +33,8 @@ class MarketplaceOctopiaCarrier(models.Model):
                 others = self.search([("channel_id", "=", record.channel_id.id), ("id", "!=", record.id),
                                       ("delivery_carrier_ids", "in", carrier.id)])
                 if others:
-                    raise ValidationError(_("%(carrier)s is already mapped to %(label)s on this channel.",
-                                            carrier=carrier.name, label=others[0].label))
+                    raise ValidationError(self.env._("%(carrier)s is already mapped to %(label)s on this channel.",
+                                                     carrier=carrier.name, label=others[0].label))
 
     @api.model
     def _find_label(self, channel, delivery_carrier):

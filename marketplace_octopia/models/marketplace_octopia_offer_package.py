@@ -8,7 +8,7 @@ pending, then deleted.
 import secrets
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from marketplace_transport import MarketplaceError, RemoteError
 from marketplace_transport.octopia.offer_xml import MAX_OFFERS_PER_XML_PACKAGE, write_offer_packages
@@ -78,20 +78,21 @@ class MarketplaceOctopiaOfferPackage(models.Model):
     def _poll(self, transport):
         self.ensure_one()
         if not self.package_ref:  # the run stopped between the commit and Octopia's answer
-            return self._fail(_("Offer package %s was not submitted to Octopia; its offers will be sent again.",
-                                self.name))
+            return self._fail(self.env._(
+                "Offer package %s was not submitted to Octopia; its offers will be sent again.",
+                self.name))
         try:
             report = transport.read_offer_xml_package(self.package_ref)
         except RemoteError as exc:
             if exc.status != 404:
                 raise
-            return self._fail(_("Octopia does not know offer package %(ref)s: %(error)s",
-                                ref=self.package_ref, error=self.channel_id._redact(str(exc))))
+            return self._fail(self.env._("Octopia does not know offer package %(ref)s: %(error)s",
+                                         ref=self.package_ref, error=self.channel_id._redact(str(exc))))
         if not report.finished:
             if self.submitted_at and self.submitted_at < fields.Datetime.now() - PENDING_LIMIT:
-                return self._fail(_("Octopia has not integrated offer package %(ref)s after two days "
-                                    "(still %(state)s); its offers will be sent again.",
-                                    ref=self.package_ref, state=report.state or "pending"))
+                return self._fail(self.env._("Octopia has not integrated offer package %(ref)s after two days "
+                                             "(still %(state)s); its offers will be sent again.",
+                                             ref=self.package_ref, state=report.state or "pending"))
             return None
         return self._apply_report(report)
 
@@ -113,14 +114,15 @@ class MarketplaceOctopiaOfferPackage(models.Model):
             else:
                 rejected += 1
             Offer.browse(offer_id).exists().write(vals)
-        missing = _("Octopia returned no log for this offer in package %s.", self.package_ref)
+        missing = self.env._("Octopia returned no log for this offer in package %s.", self.package_ref)
         Offer.browse([values[0] for values in sent.values()]).exists().write({"state": "error", "error": missing})
         rejected += len(sent)
         if report.state != "Integrated":
-            message = _("Octopia rejected offer package %(ref)s (%(state)s).", ref=self.package_ref, state=report.state)
+            message = self.env._("Octopia rejected offer package %(ref)s (%(state)s).", ref=self.package_ref,
+                                 state=report.state)
             return self._finish("error", message, rejected)
-        message = _("%(done)s offers integrated, %(rejected)s rejected.",
-                    done=self.offer_count - rejected, rejected=rejected)
+        message = self.env._("%(done)s offers integrated, %(rejected)s rejected.",
+                             done=self.offer_count - rejected, rejected=rejected)
         return self._finish("done", message, rejected)
 
     def _fail(self, message):
@@ -139,7 +141,7 @@ class MarketplaceOctopiaOfferPackage(models.Model):
         if rejected or state == "error":
             self.env["marketplace.sync.log"].sudo().create({
                 "channel_id": self.channel_id.id, "state": "error", "error": message,
-                "operation": _("XML offer package %s", self.package_ref or self.name)})
+                "operation": self.env._("XML offer package %s", self.package_ref or self.name)})
         return True
 
     # -- new packages -------------------------------------------------------------------
@@ -157,7 +159,7 @@ class MarketplaceOctopiaOfferPackage(models.Model):
                 sent[update.seller_sku] = [offer.id, update.price, update.quantity, offer._octopia_xml_fingerprint()]
                 yield update
 
-        name = _("%(channel)s offers %(date)s", channel=channel.name, date=fields.Datetime.now())
+        name = self.env._("%(channel)s offers %(date)s", channel=channel.name, date=fields.Datetime.now())
         packages = write_offer_packages(
             updates(), name=name, max_offers=self._package_size(), sales_channel=channel.sales_channel_code or "",
             default_delivery_modes=channel._octopia_parse_delivery_modes())
@@ -195,8 +197,8 @@ class MarketplaceOctopiaOfferPackage(models.Model):
         try:
             package.package_ref = transport.submit_offer_xml_package(package._public_url())
         except MarketplaceError as exc:
-            package._fail(_("Octopia refused offer package %(name)s: %(error)s",
-                            name=package.name, error=channel._redact(str(exc))))
+            package._fail(self.env._("Octopia refused offer package %(name)s: %(error)s",
+                                     name=package.name, error=channel._error_text(exc)))
             channel._commit_progress()
             if not isinstance(exc, RemoteError):  # quota, credentials, network: stop the run
                 raise

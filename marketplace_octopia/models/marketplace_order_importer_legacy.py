@@ -1,5 +1,5 @@
 """One sale order per Cdiscount order while the legacy SOAP and the REST channels both run."""
-from odoo import _, api, models
+from odoo import api, models
 
 from odoo.addons.marketplace_connector.run import SKIPPED
 
@@ -50,6 +50,6 @@ class MarketplaceOrderImporter(models.AbstractModel):
         previous = sale.marketplace_channel_id
         sale.write({"marketplace_channel_id": channel.id, "marketplace_order_ref": order.external_id})
         self._forget_absent_order(channel, order, run)
-        sale.message_post(body=_(
+        sale.message_post(body=self.env._(
             "Order %(ref)s is served by the legacy channel %(legacy)s (it was imported by %(rest)s).",
             ref=order.reference, legacy=channel.name, rest=previous.name))

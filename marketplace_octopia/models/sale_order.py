@@ -1,5 +1,5 @@
 """Accept / refuse Octopia orders waiting for the seller (server actions in data/)."""
-from odoo import _, models
+from odoo import models
 from odoo.exceptions import UserError
 
 from marketplace_transport import MarketplaceError
@@ -11,11 +11,12 @@ class SaleOrder(models.Model):
     def _octopia_waiting_orders(self):
         orders = self.filtered(lambda o: o.marketplace_channel_id.channel_type == "octopia")
         if not orders:
-            raise UserError(_("None of the selected orders comes from an Octopia channel."))
+            raise UserError(self.env._("None of the selected orders comes from an Octopia channel."))
         not_waiting = orders.filtered(lambda o: o.marketplace_order_status != "waiting_acceptance")
         if not_waiting:
-            raise UserError(_("Octopia only accepts or refuses orders waiting for acceptance (WaitingAcceptance): "
-                              "%s is not.", ", ".join(not_waiting.mapped("name"))))
+            raise UserError(self.env._(
+                "Octopia only accepts or refuses orders waiting for acceptance (WaitingAcceptance): "
+                "%s is not.", ", ".join(not_waiting.mapped("name"))))
         return orders
 
     def action_octopia_accept(self):
@@ -34,4 +35,4 @@ class SaleOrder(models.Model):
         try:
             method(self)
         except MarketplaceError as exc:
-            raise UserError(self.marketplace_channel_id._redact(str(exc))) from exc
+            raise UserError(self.marketplace_channel_id._error_text(exc)) from exc

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from odoo.addons.base.models.res_partner import _tz_get
@@ -40,10 +40,10 @@ class MarketplaceChannel(models.Model):
                 parse_state_map(channel.prestashop_state_map)
             except StateMapError as exc:
                 if exc.code == "state_map_syntax":
-                    raise ValidationError(_(
+                    raise ValidationError(self.env._(
                         "Order state mapping: the line “%(line)s” is not “<state id>=<status>” (for example "
                         "14=to_ship).", **exc.params)) from None
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "Order state mapping: “%(status)s” (state %(state)s) is not a status. Use one of: "
                     "%(statuses)s.", **exc.params)) from None
 

@@ -10,7 +10,7 @@ import hashlib
 import logging
 import random
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from odoo.addons.marketplace_connector.run import QUEUED, ImportRun, Page
 from odoo.addons.marketplace_connector.tools import ConcurrentUpdate
@@ -78,8 +78,8 @@ class MarketplaceChannel(models.Model):
         return self.with_delay(
             channel=self._queue_job_channel_name(),
             identity_key=self._order_page_identity_key(self.id, keys),
-            description=_("%(channel)s: import %(count)s orders (%(first)s .. %(last)s)",
-                          channel=self.name, count=len(page), first=first, last=last),
+            description=self.env._("%(channel)s: import %(count)s orders (%(first)s .. %(last)s)",
+                                   channel=self.name, count=len(page), first=first, last=last),
         )._job_import_order_page(page)
 
     def _job_import_order_page(self, payloads):
@@ -99,11 +99,11 @@ class MarketplaceChannel(models.Model):
             channel._import_order_page(transport, page, run)
         except ConcurrentUpdate as exc:
             raise RetryableJobError(
-                _("A concurrent update interrupted the page (%(error)s): it is retried.",
-                  error=str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__),
+                self.env._("A concurrent update interrupted the page (%(error)s): it is retried.",
+                           error=str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__),
                 seconds=random.randint(*RETRY_ON_CONCURRENCY)) from exc
         channel._outbox_send()  # a job per call the page queued, run once this job has committed
-        return _("Imported %(imported)s, unchanged %(skipped)s, failed %(failed)s", **run.stats)
+        return self.env._("Imported %(imported)s, unchanged %(skipped)s, failed %(failed)s", **run.stats)
 
     def _before_page(self, transport, page, run):
         """Nothing for a page that is only queued: its job does it."""
@@ -129,7 +129,7 @@ class MarketplaceChannel(models.Model):
         self.with_delay(
             channel=self._queue_job_channel_name(),
             identity_key=f"marketplace-offers-{self.id}",
-            description=_("%s: push offers and stock", self.name),
+            description=self.env._("%s: push offers and stock", self.name),
         )._job_push_offers()
         self._commit_progress()
 
@@ -137,7 +137,7 @@ class MarketplaceChannel(models.Model):
         """Job: push the channel's changed offers (streamed by chunks, see marketplace.offer)."""
         self.ensure_one()
         self._job_env()._push_offers()
-        return _("Offers pushed")
+        return self.env._("Offers pushed")
 
     # -- shipments ------------------------------------------------------------------------
     @api.model

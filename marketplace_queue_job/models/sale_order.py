@@ -1,4 +1,4 @@
-from odoo import _, models
+from odoo import models
 
 from marketplace_transport import MarketplaceError, RefundLine, RefundRequest
 
@@ -14,17 +14,18 @@ class SaleOrder(models.Model):
         return self.with_delay(
             channel=channel._queue_job_channel_name(),
             identity_key=f"marketplace-ship-{self.id}",
-            description=_("%(channel)s: send the shipment of %(order)s", channel=channel.name, order=self.name),
+            description=self.env._("%(channel)s: send the shipment of %(order)s", channel=channel.name,
+                                   order=self.name),
         )._job_send_marketplace_shipment()
 
     def _job_send_marketplace_shipment(self):
         """Job: send carrier and tracking (errors land on the order, as with the cron)."""
         self.ensure_one()
         if self.ship_sync_state != "todo":
-            return _("Nothing to send (shipment state: %s)", self.ship_sync_state)
+            return self.env._("Nothing to send (shipment state: %s)", self.ship_sync_state)
         order = self.with_context(marketplace_in_job=True, marketplace_no_commit=True)
         order._send_marketplace_shipment()
-        return _("Shipment state: %s", order.ship_sync_state)
+        return self.env._("Shipment state: %s", order.ship_sync_state)
 
     # -- refunds --------------------------------------------------------------------------
     def _delay_marketplace_refund(self, request):
@@ -40,7 +41,7 @@ class SaleOrder(models.Model):
         return self.with_delay(
             channel=channel._queue_job_channel_name(),
             identity_key=f"marketplace-refund-{self.id}",
-            description=_("%(channel)s: send the refund of %(order)s", channel=channel.name, order=self.name),
+            description=self.env._("%(channel)s: send the refund of %(order)s", channel=channel.name, order=self.name),
         )._job_send_marketplace_refund(vals)
 
     def _job_send_marketplace_refund(self, vals):
@@ -52,10 +53,11 @@ class SaleOrder(models.Model):
         try:
             channel._send_refund(self, request)
         except MarketplaceError as exc:
-            self._set_sync_error("refund", channel._redact(str(exc)))
-            return _("Refund failed: %s", self.refund_sync_error)
+            self._set_sync_error("refund", channel._error_text(exc))
+            return self.env._("Refund failed: %s", self.refund_sync_error)
         self.write({"refund_sync_state": "done", "refund_sync_error": False})
-        self.message_post(body=_("Refund sent to %(channel)s (reason: %(reason)s, shipping refunded: %(shipping)s).",
-                                 channel=channel.name, reason=request.reason,
-                                 shipping=_("yes") if request.refund_shipping else _("no")))
-        return _("Refund sent")
+        self.message_post(body=self.env._(
+            "Refund sent to %(channel)s (reason: %(reason)s, shipping refunded: %(shipping)s).",
+            channel=channel.name, reason=request.reason,
+            shipping=self.env._("yes") if request.refund_shipping else self.env._("no")))
+        return self.env._("Refund sent")

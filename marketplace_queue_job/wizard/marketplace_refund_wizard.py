@@ -1,4 +1,4 @@
-from odoo import _, models
+from odoo import models
 
 
 class MarketplaceRefundWizard(models.TransientModel):
@@ -12,4 +12,5 @@ class MarketplaceRefundWizard(models.TransientModel):
             return super().action_confirm()
         request = self._prepare_refund_request()
         self.order_id._delay_marketplace_refund(request)
-        return channel._notify(_("Refund queued"), _("The refund is sent in the background; see the order."), "info")
+        return channel._notify(self.env._("Refund queued"),
+                               self.env._("The refund is sent in the background; see the order."), "info")

@@ -2,7 +2,7 @@
 
 from markupsafe import Markup, escape
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from .account_fiscal_position import VAT_REGIMES
@@ -80,16 +80,17 @@ class AccountMove(models.Model):
         self.ensure_one()
         product = channel.adjustment_product_id
         if not product:
-            raise UserError(_("Channel %s has no adjustment product: set one or hold invoices instead.", channel.name))
+            raise UserError(self.env._("Channel %s has no adjustment product: set one or hold invoices instead.",
+                                       channel.name))
         self.write({"invoice_line_ids": [Command.create({
             "product_id": product.id,
-            "name": _("Marketplace total adjustment (rounding)"),
+            "name": self.env._("Marketplace total adjustment (rounding)"),
             "quantity": 1,
             "price_unit": amount,
             "tax_ids": [Command.clear()],
         })]})
-        self.message_post(body=_("Adjustment line of %s added so that the total equals the marketplace total.",
-                                 amount))
+        self.message_post(body=self.env._("Adjustment line of %s added so that the total equals the marketplace total.",
+                                          amount))
 
     def _marketplace_register_payment(self, journal):
         self.ensure_one()
@@ -135,12 +136,12 @@ class AccountMove(models.Model):
     def _marketplace_upload_done(self, filename):
         self.write({"marketplace_upload_state": "done", "marketplace_upload_message": filename})
         self.message_post(body=self.env._("Invoice PDF %(file)s uploaded to %(channel)s.", file=filename,
-                                 channel=self.marketplace_channel_id.name))
+                                          channel=self.marketplace_channel_id.name))
 
     def _marketplace_upload_failed(self, message):
         self.write({"marketplace_upload_state": "error", "marketplace_upload_message": message[:250]})
         self.message_post(body=self.env._("Invoice upload to %(channel)s failed: %(error)s",
-                                 channel=self.marketplace_channel_id.name, error=message))
+                                          channel=self.marketplace_channel_id.name, error=message))
 
     def _marketplace_invoice_pdf(self):
         """The invoice PDF: the one already issued to the customer when there is one, else a fresh render."""
@@ -149,7 +150,7 @@ class AccountMove(models.Model):
             return self.invoice_pdf_report_id.raw
         content, report_type = self.env["ir.actions.report"]._render_qweb_pdf("account.account_invoices", self.ids)
         if report_type != "pdf" or not content.startswith(b"%PDF"):
-            raise UserError(_("The invoice PDF could not be rendered (is wkhtmltopdf installed?)."))
+            raise UserError(self.env._("The invoice PDF could not be rendered (is wkhtmltopdf installed?)."))
         return content
 
     def action_marketplace_upload(self):

@@ -2,7 +2,7 @@
 import logging
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from marketplace_transport.vies import ViesClient, ViesStatus, split_vat
 
@@ -104,9 +104,9 @@ class MarketplaceVatCheck(models.Model):
     def _summary(self):
         self.ensure_one()
         labels = dict(self._fields["state"]._description_selection(self.env))
-        text = _("VIES check of %(vat)s: %(state)s", vat=self.vat, state=labels[self.state])
+        text = self.env._("VIES check of %(vat)s: %(state)s", vat=self.vat, state=labels[self.state])
         if self.consultation_number:
-            text += _(" (consultation number %s)", self.consultation_number)
+            text += self.env._(" (consultation number %s)", self.consultation_number)
         if self.error_code and self.state != "valid":
             text += f" [{self.error_code}]"
         return text

@@ -1,7 +1,7 @@
 """Company settings of the marketplace VAT rules and the fiscal positions they rely on."""
 import logging
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from marketplace_transport.vies import DEFAULT_WSDL
@@ -60,7 +60,7 @@ class ResCompany(models.Model):
         """
         for company in self:
             if not company.chart_template:
-                raise UserError(_("Company %s has no chart of accounts: install one first.", company.name))
+                raise UserError(self.env._("Company %s has no chart of accounts: install one first.", company.name))
             company = company.with_company(company)
             home = company.account_fiscal_country_id
             if home.code not in EU_MEMBER_STATES:
@@ -119,13 +119,13 @@ class ResCompany(models.Model):
     def _marketplace_fiscal_position_name(self, regime, country=None):
         """Name of a regime's fiscal position in the environment's language."""
         if country:
-            return _("Marketplace: OSS B2C %s", country.with_env(self.env).name)
+            return self.env._("Marketplace: OSS B2C %s", country.with_env(self.env).name)
         return {
-            "domestic": _("Marketplace: domestic"),
-            "intra_eu_b2b": _("Marketplace: intra-EU B2B (reverse charge)"),
-            "eu_b2c_home": _("Marketplace: EU B2C below threshold (home VAT)"),
-            "export": _("Marketplace: export / overseas departments"),
-            "deemed_supplier": _("Marketplace: platform deemed supplier"),
+            "domestic": self.env._("Marketplace: domestic"),
+            "intra_eu_b2b": self.env._("Marketplace: intra-EU B2B (reverse charge)"),
+            "eu_b2c_home": self.env._("Marketplace: EU B2C below threshold (home VAT)"),
+            "export": self.env._("Marketplace: export / overseas departments"),
+            "deemed_supplier": self.env._("Marketplace: platform deemed supplier"),
         }[regime]
 
     def _marketplace_zero_tax(self, regime):
@@ -197,7 +197,7 @@ class ResCompany(models.Model):
         """A dedicated 'VAT collected OSS' account next to the domestic collected VAT account."""
         self.ensure_one()
         Account = self.env["account.account"].with_company(self)
-        name = _("VAT collected OSS (marketplace)")
+        name = self.env._("VAT collected OSS (marketplace)")
         account = Account.search([*Account._check_company_domain(self), ("name", "=", name)], limit=1)
         if account:
             return account

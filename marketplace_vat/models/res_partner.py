@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 
 class ResPartner(models.Model):
@@ -23,4 +23,5 @@ class ResPartner(models.Model):
 
     @api.model
     def _marketplace_vat_state_label(self, state):
-        return dict(self._fields["marketplace_vies_state"]._description_selection(self.env)).get(state, _("None"))
+        return dict(self._fields["marketplace_vies_state"]._description_selection(self.env)).get(state,
+                                                                                                 self.env._("None"))

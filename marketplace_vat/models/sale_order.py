@@ -1,7 +1,7 @@
 """VAT regime, VIES state and invoicing policy of marketplace orders."""
 from markupsafe import Markup, escape
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_round
 
@@ -47,18 +47,19 @@ class SaleOrder(models.Model):
             check = sale.marketplace_vat_check_id
             state = sale.marketplace_vat_check_state
             if state in ("invalid", "invalid_input"):
-                body = _("VAT number %(vat)s is not valid (%(why)s): the order is taxed as a consumer (B2C).",
-                         vat=sale.marketplace_buyer_vat, why=check.message or check.error_code or state)
+                body = self.env._("VAT number %(vat)s is not valid (%(why)s): the order is taxed as a consumer (B2C).",
+                                  vat=sale.marketplace_buyer_vat, why=check.message or check.error_code or state)
             elif state == "pending":
-                body = _("VAT check pending: VIES could not answer (%(code)s). The order is taxed as a consumer "
-                         "meanwhile; its invoice is held until the check completes.", code=check.error_code or "-")
+                body = self.env._(
+                    "VAT check pending: VIES could not answer (%(code)s). The order is taxed as a consumer "
+                    "meanwhile; its invoice is held until the check completes.", code=check.error_code or "-")
             elif state == "valid":
                 body = check._summary()
             else:
                 body = False
             regime = dict(self._fields["marketplace_vat_regime"]._description_selection(self.env)).get(
                 sale.marketplace_vat_regime, "-")
-            text = Markup("<b>%s</b>: %s") % (_("VAT regime"), regime)
+            text = Markup("<b>%s</b>: %s") % (self.env._("VAT regime"), regime)
             if sale.marketplace_vat_reason:
                 text += Markup("<br/>") + escape(sale.marketplace_vat_reason)
             if body:
@@ -86,31 +87,34 @@ class SaleOrder(models.Model):
         args = dict(decision.reason_args)
         why = args.get("why")
         if why == "pending":
-            args["why"] = _("VAT number check pending, taxed as a consumer meanwhile")
+            args["why"] = self.env._("VAT number check pending, taxed as a consumer meanwhile")
         elif why == "invalid":
-            args["why"] = _("VAT number not valid, taxed as a consumer")
+            args["why"] = self.env._("VAT number not valid, taxed as a consumer")
         elif why == "home_vat_number":
-            args["why"] = _("buyer identified for VAT in %(home)s, not in another member state", **args)
+            args["why"] = self.env._("buyer identified for VAT in %(home)s, not in another member state", **args)
         elif why:
-            args["why"] = _("consumer")
+            args["why"] = self.env._("consumer")
         code = decision.reason_code
         if code == "export_dom":
-            return _("Ship-to %(dest)s is a French overseas department, outside the EU VAT territory: export.", **args)
+            return self.env._(
+                "Ship-to %(dest)s is a French overseas department, outside the EU VAT territory: export.", **args)
         if code == "export":
-            return _("Ship-to %(dest)s is outside the EU VAT territory: exempt export.", **args)
+            return self.env._("Ship-to %(dest)s is outside the EU VAT territory: exempt export.", **args)
         if code == "deemed_supplier":
-            return _("Imported consignment of %(value)s EUR (at most %(limit)s) sold through a deemed-supplier "
-                     "platform: the platform collects the VAT.", **args)
+            return self.env._(
+                "Imported consignment of %(value)s EUR (at most %(limit)s) sold through a deemed-supplier "
+                "platform: the platform collects the VAT.", **args)
         if code == "domestic":
-            return _("Ship-to %(dest)s: domestic supply.", **args)
+            return self.env._("Ship-to %(dest)s: domestic supply.", **args)
         if code == "intra_eu_b2b":
-            return _("Business buyer with a VIES-valid VAT number, goods leave %(home)s for %(dest)s: exempt "
-                     "intra-Community supply, reverse charge.", **args)
+            return self.env._("Business buyer with a VIES-valid VAT number, goods leave %(home)s for %(dest)s: exempt "
+                              "intra-Community supply, reverse charge.", **args)
         if code == "eu_b2c_oss":
-            return _("Distance sale to %(dest)s (%(why)s) above the EU threshold: destination VAT through OSS.",
-                     **args)
+            return self.env._(
+                "Distance sale to %(dest)s (%(why)s) above the EU threshold: destination VAT through OSS.",
+                **args)
         if code == "eu_b2c_home":
-            return _("Distance sale to %(dest)s (%(why)s) within the EU threshold: %(home)s VAT.", **args)
+            return self.env._("Distance sale to %(dest)s (%(why)s) within the EU threshold: %(home)s VAT.", **args)
         return decision.reason
 
     def _marketplace_apply_regime(self, decision):
@@ -123,8 +127,8 @@ class SaleOrder(models.Model):
         if posted:
             label = dict(self._fields["marketplace_vat_regime"]._description_selection(self.env)).get(
                 decision.regime.value, decision.regime.value)
-            self.message_post(body=_("The VAT regime would now be %s, but the order is already invoiced: "
-                                     "issue a credit note and a new invoice if needed.", label))
+            self.message_post(body=self.env._("The VAT regime would now be %s, but the order is already invoiced: "
+                                              "issue a credit note and a new invoice if needed.", label))
             return False
         vals["fiscal_position_id"] = position.id
         self.write(vals)
@@ -171,10 +175,11 @@ class SaleOrder(models.Model):
         if check.state == "unavailable":
             if check.attempts >= VIES_ATTEMPTS_BEFORE_ACTIVITY:
                 self.marketplace_channel_id._schedule_error_activity(
-                    _("VIES still unavailable"),
-                    _("VAT number %(vat)s could not be checked after %(n)s attempts (%(code)s); the invoice is held. "
-                      "Check it on the VIES website if needed.", vat=check.vat, n=check.attempts,
-                      code=check.error_code or "-"), record=self)
+                    self.env._("VIES still unavailable"),
+                    self.env._(
+                        "VAT number %(vat)s could not be checked after %(n)s attempts (%(code)s); the invoice is held. "
+                        "Check it on the VIES website if needed.", vat=check.vat, n=check.attempts,
+                        code=check.error_code or "-"), record=self)
             return False
         from .marketplace_order_importer import CHECK_STATE_BY_VIES
 
@@ -230,7 +235,7 @@ class SaleOrder(models.Model):
             except (UserError, ValidationError) as exc:
                 message = str(exc.args[0] if exc.args else exc)
                 sale.write({"marketplace_invoice_hold": "error", "marketplace_invoice_message": message})
-                channel._schedule_error_activity(_("Marketplace invoice not created"), message, record=sale)
+                channel._schedule_error_activity(self.env._("Marketplace invoice not created"), message, record=sale)
 
     def _prepare_invoice(self):
         vals = super()._prepare_invoice()
@@ -269,12 +274,12 @@ class SaleOrder(models.Model):
             invoice._marketplace_add_adjustment_line(gap, channel)
             gap = self._marketplace_invoice_total_gap(invoice)
         if gap:
-            message = _("Invoice total %(ours)s differs from the marketplace total %(theirs)s by %(gap)s: "
-                        "check the taxes and prices, fix the draft invoice, then post it.",
-                        ours=invoice.amount_total, theirs=self.marketplace_total, gap=gap)
+            message = self.env._("Invoice total %(ours)s differs from the marketplace total %(theirs)s by %(gap)s: "
+                                 "check the taxes and prices, fix the draft invoice, then post it.",
+                                 ours=invoice.amount_total, theirs=self.marketplace_total, gap=gap)
             self.write({"marketplace_invoice_hold": "total_mismatch", "marketplace_invoice_message": message})
             invoice.marketplace_hold_reason = message
-            channel._schedule_error_activity(_("Marketplace invoice total differs"), message, record=invoice)
+            channel._schedule_error_activity(self.env._("Marketplace invoice total differs"), message, record=invoice)
             return invoice
         invoice.action_post()
         self.write({"marketplace_invoice_hold": False, "marketplace_invoice_message": False})
