@@ -11,12 +11,17 @@ from marketplace_transport import MarketplaceError, UserInputError
 from marketplace_transport.exceptions import ERROR_CODES
 
 
-@tagged("post_install", "-at_install", "marketplace")
-class TestRunErrorTexts(OctopiaSimulatorCase):
+class FrenchOctopiaCase(OctopiaSimulatorCase):
+    """An Octopia channel on its simulator, with the connector's French loaded."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         load_french(cls.env, "marketplace_connector")
+
+
+@tagged("post_install", "-at_install", "marketplace")
+class TestRunErrorTexts(FrenchOctopiaCase):
 
     def failed_run(self, lang):
         self.channel.base_url = f"http://127.0.0.1:{closed_port()}{sim.API_PREFIX}"
@@ -40,13 +45,8 @@ class TestRunErrorTexts(OctopiaSimulatorCase):
 
 
 @tagged("post_install", "-at_install", "marketplace")
-class TestErrorCodeTexts(OctopiaSimulatorCase):
+class TestErrorCodeTexts(FrenchOctopiaCase):
     """Every transport error code has its own sentence, in English and in French, with its params."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        load_french(cls.env, "marketplace_connector")
 
     def texts(self, lang):
         return self.channel.with_context(lang=lang)._error_texts()

@@ -25,6 +25,29 @@ def serve_simulator(add_cleanup, simulator, **options):
     return app, registered, server
 
 
+CONFLICT_FUNCTION = """
+CREATE OR REPLACE FUNCTION mkp_test_conflict() RETURNS trigger AS $$
+BEGIN
+    IF NEW.marketplace_order_ref = TG_ARGV[0] THEN
+        RAISE EXCEPTION 'could not serialize access due to concurrent update' USING ERRCODE = '40001';
+    END IF;
+    RETURN NEW;
+END $$ LANGUAGE plpgsql
+"""
+
+
+def add_conflict_on_insert(cr, order_ref):
+    """Inserting the sale order of ``order_ref`` meets a real PostgreSQL serialization failure
+    (SQLSTATE 40001), as under a concurrent update, until :func:`remove_conflict_on_insert`."""
+    cr.execute(CONFLICT_FUNCTION)
+    cr.execute(SQL("CREATE TRIGGER mkp_test_conflict BEFORE INSERT ON sale_order FOR EACH ROW "
+                   "EXECUTE FUNCTION mkp_test_conflict(%s)", order_ref))
+
+
+def remove_conflict_on_insert(cr):
+    cr.execute("DROP TRIGGER mkp_test_conflict ON sale_order")
+
+
 def count_insert_statements(cr, table):
     """Count the INSERT statements on ``table`` from now on (a PostgreSQL statement trigger, gone with
     the test's transaction). :return: a function giving the count so far"""

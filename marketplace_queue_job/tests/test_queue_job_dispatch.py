@@ -8,6 +8,7 @@ checked instead.
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.marketplace_connector.tests.common import add_conflict_on_insert, remove_conflict_on_insert
 from odoo.addons.marketplace_octopia.tests.octopia_common import OctopiaSimulatorCase
 from odoo.addons.queue_job.job import Job
 
@@ -144,21 +145,13 @@ class TestQueueJobDispatch(OctopiaSimulatorCase):
         jobs = self.channel_jobs()
         self.assertEqual(len(jobs), 1)
         # a real PostgreSQL serialization failure (SQLSTATE 40001) when the second order is inserted
-        self.env.cr.execute("""
-            CREATE FUNCTION mkp_test_job_conflict() RETURNS trigger AS $$ BEGIN
-                IF NEW.marketplace_order_ref = %s THEN
-                    RAISE EXCEPTION 'could not serialize access' USING ERRCODE = '40001';
-                END IF;
-                RETURN NEW;
-            END $$ LANGUAGE plpgsql;
-            CREATE TRIGGER mkp_test_job_conflict BEFORE INSERT ON sale_order
-                FOR EACH ROW EXECUTE FUNCTION mkp_test_job_conflict();""", (orders[1]["orderId"],))
+        add_conflict_on_insert(self.env.cr, orders[1]["orderId"])
         job = Job.load(self.env, jobs.uuid)
         with self.assertRaises(RetryableJobError), mute_logger("odoo.sql_db"):  # the expected "bad query"
             with self.env.cr.savepoint():  # queue_job rolls the job back
                 job.perform()
         self.assertFalse(self.env["marketplace.import.failure"].search([("channel_id", "=", self.channel.id)]),
                          "a concurrent update is not a bad order")
-        self.env.cr.execute("DROP TRIGGER mkp_test_job_conflict ON sale_order")
+        remove_conflict_on_insert(self.env.cr)
         self.run_jobs(jobs)
         self.assertEqual(len(self.channel_orders()), 2)

@@ -3,22 +3,15 @@ concurrent update, and the page's orders use it without asking again."""
 from odoo.tests import tagged
 
 from odoo.addons.marketplace_connector.run import ImportRun, Page, PageItem
-from odoo.addons.marketplace_connector.tests.common import make_address, make_order
+from odoo.addons.marketplace_connector.tests.common import (
+    add_conflict_on_insert,
+    make_address,
+    make_order,
+    remove_conflict_on_insert,
+)
 
 from .common import VatCase
 from .test_vat_import import DE_BUYER
-
-CONFLICT_TRIGGER = """
-CREATE FUNCTION mkp_test_vat_conflict() RETURNS trigger AS $$
-BEGIN
-    IF NEW.marketplace_order_ref = %s THEN
-        RAISE EXCEPTION 'could not serialize access due to concurrent update' USING ERRCODE = '40001';
-    END IF;
-    RETURN NEW;
-END $$ LANGUAGE plpgsql;
-CREATE TRIGGER mkp_test_vat_conflict BEFORE INSERT ON sale_order FOR EACH ROW
-EXECUTE FUNCTION mkp_test_vat_conflict();
-"""
 
 
 @tagged("post_install", "-at_install", "marketplace")
@@ -36,13 +29,13 @@ class TestVatBeforePage(VatCase):
                            customer_external_id="CUST-DE-PAGE-1")
         Check = self.env["marketplace.vat.check"].sudo()
         calls = len(self.vies.checks)
-        self.env.cr.execute(CONFLICT_TRIGGER, (order.external_id,))
+        add_conflict_on_insert(self.env.cr, order.external_id)
         _newest, run = self.import_page(order)
         self.assertTrue(run.interrupted, "the page met the concurrent update")
         self.assertEqual(len(self.vies.checks), calls + 1)
         check = Check.search([("vat", "=", "DE136695976")])
         self.assertEqual(check.state, "valid", "the answer was stored before the page's savepoint")
-        self.env.cr.execute("DROP TRIGGER mkp_test_vat_conflict ON sale_order")
+        remove_conflict_on_insert(self.env.cr)
         _newest, run = self.import_page(order)
         self.assertFalse(run.interrupted)
         self.assertEqual(len(self.vies.checks), calls + 2, "one call per page, none inside the order")
