@@ -134,6 +134,7 @@ class NormalizedLine:
     shippable: bool = True  # False: shipped by the marketplace (fulfilment), never by us
     status: str = ""  # raw line status, for information
     cancel_requested: bool = False
+    cancelled: bool = False  # refused or cancelled on the marketplace: its quantity may be 0
 
     def clean(self, index):
         self.external_id = clean_text(self.external_id, 128)
@@ -146,9 +147,10 @@ class NormalizedLine:
         if not self.sku and not self.ean:
             raise InvalidOrderError(f"{where}: no SKU and no EAN, the product cannot be matched")
         self.quantity = to_amount(self.quantity, f"{where} quantity")
-        if self.quantity <= 0 or self.quantity > MAX_QUANTITY or self.quantity != int(self.quantity):
+        least = 0 if self.cancelled else 1
+        if self.quantity < least or self.quantity > MAX_QUANTITY or self.quantity != int(self.quantity):
             raise InvalidOrderError(
-                f"{where}: quantity {self.quantity!r} must be a whole number from 1 to {MAX_QUANTITY}")
+                f"{where}: quantity {self.quantity!r} must be a whole number from {least} to {MAX_QUANTITY}")
         self.unit_price = to_amount(self.unit_price, f"{where} unit price")
         if self.unit_price < 0 or self.unit_price > MAX_UNIT_PRICE:
             raise InvalidOrderError(

@@ -13,6 +13,8 @@ from odoo.tests.common import TransactionCase
 from odoo.addons.marketplace_connector.tests.common import serve_simulator
 
 LOGIN, PASSWORD = "seller-api", "legacy-Pa55word"
+#: the products of the recorded orders (tests/fixtures/cdiscount/GetOrderList.response.xml)
+RECORDED_PRODUCTS = [("PRES1", "", "Copeaux de chêne 20g", 1.0), ("PRES2", "0013051733322", "Lot de 30 pailles", 1.0)]
 
 
 class CdiscountSoapCase(TransactionCase):
@@ -23,9 +25,9 @@ class CdiscountSoapCase(TransactionCase):
         cls.soap.credentials = {LOGIN: PASSWORD}
         cls.products = {}
         warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.env.company.id)], limit=1)
-        for sku, ean, name, price in sim.PRODUCTS:
+        for sku, ean, name, price in sim.PRODUCTS + RECORDED_PRODUCTS:
             product = cls.env["product.product"].create({
-                "name": name, "default_code": sku, "barcode": ean, "list_price": float(price),
+                "name": name, "default_code": sku, "barcode": ean or False, "list_price": float(price),
                 "is_storable": True, "invoice_policy": "order"})
             cls.env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 100)
             cls.products[sku] = product
@@ -42,6 +44,16 @@ class CdiscountSoapCase(TransactionCase):
         """The scheduled import, as the ir.cron runs it (every channel due now)."""
         self.env["marketplace.channel"].search([]).write({"last_import_at": False})
         self.env["marketplace.channel"]._cron_import_orders()
+
+    def add_recorded_orders(self):
+        """The recorded orders, updated now; the recording's placeholder country made a real one."""
+        orders = sim.recorded_orders()
+        for order in orders:
+            sim.touch(order)
+            for key in ("BillingAddress", "ShippingAddress"):
+                if order[key]["Country"] == "COUNTRY":
+                    order[key]["Country"] = "FR"
+        return {order["OrderNumber"]: order for order in self.soap.add_orders(orders)}
 
     def sale_of(self, order_number):
         return self.env["sale.order"].search([("client_order_ref", "=", order_number)])
@@ -114,7 +126,7 @@ class TestCdiscountSoap(CdiscountSoapCase):
         self.ship(to_ship, "6A20261123001")
         self.assertEqual(to_ship.ship_sync_state, "done", to_ship.ship_sync_error)
         self.assertEqual(orders[1]["OrderState"], "Shipped")
-        self.assertEqual(orders[1]["ParcelList"][0]["ParcelNumber"], "6A20261123001")
+        self.assertEqual(self.soap.shipments[orders[1]["OrderNumber"]]["TrackingNumber"], "6A20261123001")
         self.assertEqual(orders[1]["ParcelList"][0]["ExternalCarrierName"], "Colissimo")
 
         # refund the whole shipped order, then re-import sees it refunded
@@ -157,6 +169,62 @@ class TestCdiscountSoap(CdiscountSoapCase):
         self.assertFalse(self.legacy.last_error)
         self.assertNotEqual(self.legacy.sudo().access_token, token)
         self.assertEqual(self.env["sale.order"].search_count([("marketplace_channel_id", "=", self.legacy.id)]), 2)
+
+
+@tagged("post_install", "-at_install", "marketplace", "cdiscount_soap")
+class TestCdiscountSoapRecorded(CdiscountSoapCase):
+    """Real shapes end to end: recorded orders, buyers masked, lines at quantity 0, refused refunds."""
+
+    def test_recorded_orders_import_through_the_cron(self):
+        self.add_recorded_orders()
+        self.run_cron()
+        self.assertFalse(self.legacy.failure_ids, self.legacy.failure_ids.mapped("reason"))
+        cancelled, refused = self.sale_of("1904291413BT4WY"), self.sale_of("1904291407BT5ZB")
+        shipped, refused_shipment = self.sale_of("1904241640CLE8Z"), self.sale_of("1904240959CN8HI")
+        self.assertEqual((cancelled.state, cancelled.marketplace_order_status), ("cancel", "cancelled"))
+        self.assertEqual(cancelled.partner_id.name, "FIRSTNAME LASTNAME")
+        self.assertEqual(cancelled.partner_shipping_id.country_id.code, "FR")
+        self.assertEqual((refused.state, refused.marketplace_order_status), ("cancel", "refused"))
+        self.assertEqual((shipped.state, shipped.ship_sync_state), ("sale", "done"))
+        self.assertEqual(refused_shipment.state, "cancel")
+        self.assertEqual(refused_shipment.order_line.filtered("marketplace_line_id").mapped("product_uom_qty"), [0])
+
+    def test_imported_order_takes_its_new_status_without_buyer_or_quantity(self):
+        waiting, to_ship = self.soap.add_orders(sim.generate_orders(2, seed=51, states=(
+            "WaitingForSellerAcceptation", "WaitingForShipmentAcceptation")))
+        self.run_cron()
+        self.assertEqual(self.sale_of(waiting["OrderNumber"]).state, "draft")
+        self.assertEqual(self.sale_of(to_ship["OrderNumber"]).state, "sale")
+        self.soap.cancel_before_payment(waiting["OrderNumber"])  # no name, no country any more
+        self.soap.refuse_shipment(to_ship["OrderNumber"])  # lines at quantity 0
+        self.run_cron()
+        self.assertFalse(self.legacy.failure_ids, self.legacy.failure_ids.mapped("reason"))
+        for order, status in ((waiting, "CancelledByCustomer"), (to_ship, "ShipmentRefusedBySeller")):
+            sale = self.sale_of(order["OrderNumber"])
+            self.assertEqual((sale.state, sale.marketplace_status), ("cancel", status))
+            self.assertEqual(sale.marketplace_order_status, "cancelled")
+
+    def test_refund_line_refused_by_cdiscount_is_told_on_the_order(self):
+        orders = self.soap.add_orders(sim.generate_orders(4, seed=1, states=("Shipped",)))
+        self.run_cron()
+        order = next(o for o in orders if len(o["OrderLineList"]) > 1)
+        sale = self.sale_of(order["OrderNumber"])
+        first, second = (line["SellerProductId"] for line in order["OrderLineList"][:2])
+        self.refund(sale, "ClientClaim", lines=[first])
+        self.assertEqual(sale.refund_sync_state, "done", sale.refund_sync_error)
+        self.refund(sale, "ClientClaim", lines=[first, second])
+        self.assertEqual(sale.refund_sync_state, "error")
+        self.assertIn(f"line {first} refused: Order line {first} is already refunded.", sale.refund_sync_error)
+        self.assertIn(f"refunded: {second}", sale.refund_sync_error)
+        self.assertTrue([body for body in sale.message_ids.mapped("body") if "already refunded" in body])
+        # the service's own refusal, recorded, replayed for the next CreateRefundVoucher
+        other = self.sale_of(next(o for o in orders if o is not order)["OrderNumber"])
+        self.soap.replay("CreateRefundVoucher", sim.fixture("CreateRefundVoucher.invalid.response.xml"))
+        self.refund(other, "ClientRetraction")
+        self.assertEqual(other.refund_sync_state, "error")
+        self.assertIn("Demande de remboursement invalide", other.refund_sync_error)
+        bodies = other.message_ids.mapped("body")
+        self.assertTrue([body for body in bodies if "Demande de remboursement invalide" in body])
 
 
 @tagged("post_install", "-at_install", "marketplace", "cdiscount_soap")
