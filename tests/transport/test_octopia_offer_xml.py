@@ -8,7 +8,7 @@ import pytest
 from marketplace_simulator import SimulatorApp, SimulatorServer
 from marketplace_simulator import octopia as sim
 from marketplace_simulator.server import Response
-from test_octopia_rest_transport import make_transport
+from octopia_rest_testing import make_transport
 
 from marketplace_transport import OfferUpdate, RemoteError
 from marketplace_transport.octopia.offer_xml import (

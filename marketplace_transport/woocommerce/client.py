@@ -1,11 +1,5 @@
-"""WooCommerce REST API v3 transport (storefront-apis.md §2).
-
-WooCommerce cannot sort orders by modification date (``orderby`` has no ``modified``), so a
-window ``modified_after``/``modified_before`` is read completely (``orderby=id``, stable while
-orders change), then yielded oldest modification first: the channel cursor, moved after each
-yielded page, can never skip an order of an unread page. Large windows are split in halves
-until each holds at most ``max_window_orders`` orders.
-"""
+"""WooCommerce REST API v3 transport: calls, order listing by modification windows, shipments
+(Shipment Tracking extension or a note) and refunds."""
 import logging
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
@@ -14,10 +8,6 @@ from marketplace_transport import (
     AuthenticationError,
     InvalidOrderError,
     MarketplaceTransport,
-    NormalizedAddress,
-    NormalizedLine,
-    NormalizedOrder,
-    OrderStatus,
     RemoteError,
     UserInputError,
     register_transport,
@@ -26,31 +16,16 @@ from marketplace_transport.http import decode_json_body
 from marketplace_transport.normalized import parse_datetime, to_amount
 from marketplace_transport.webhook import sign_hmac_sha256_base64, verify_hmac_sha256_base64
 
+from .normalize import WooCommerceNormalizer, _amount
+
 _logger = logging.getLogger(__name__)
 
 API_PREFIX = "/wp-json/wc/v3"
 TRACKING_PREFIX = "/wp-json/wc-shipment-tracking/v3"
 MAX_PAGE_SIZE = 100
-DEFAULT_VAT_META_KEYS = ("_billing_vat", "_billing_vat_number", "_vat_number", "vat_number", "billing_vat",
-                         "_billing_eu_vat_number", "yweu_billing_vat")
 TRACKING_META_KEY = "_wc_shipment_tracking_items"
 REFUND_KEY_META = "_odoo_refund_key"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
-
-#: WooCommerce order status -> OrderStatus. Partial refunds keep the order's status
-#: (the raw status then reads e.g. "processing (partially refunded)").
-STATUS_MAP = {
-    "pending": OrderStatus.PENDING,  # awaiting payment
-    "failed": OrderStatus.PENDING,  # payment failed; the buyer may pay again
-    "checkout-draft": OrderStatus.PENDING,
-    "on-hold": OrderStatus.ACCEPTED,  # awaiting payment confirmation (bank transfer...)
-    "processing": OrderStatus.TO_SHIP,  # paid, to ship
-    "completed": OrderStatus.SHIPPED,
-    "cancelled": OrderStatus.CANCELLED,
-    "trash": OrderStatus.CANCELLED,
-    "refunded": OrderStatus.REFUNDED,
-}
-PAID_STATUSES = ("processing", "completed", "refunded")
 
 
 #: base64 HMAC-SHA256 of the raw body, as WooCommerce sends in ``X-WC-Webhook-Signature``
@@ -66,7 +41,7 @@ def webhook_order_id(topic, payload):
 
 
 @register_transport("woocommerce")
-class WooCommerceTransport(MarketplaceTransport):
+class WooCommerceTransport(WooCommerceNormalizer, MarketplaceTransport):
     """WooCommerce REST API v3 with a consumer key (``credentials.login``) and secret (``credentials.secret``)."""
 
     refund_modes = ("full", "partial")
@@ -163,83 +138,6 @@ class WooCommerceTransport(MarketplaceTransport):
     def get_order(self, external_id):
         """Raw payload of one order."""
         return self._json("GET", f"{API_PREFIX}/orders/{_order_id(external_id)}", operation="get order")
-
-    def normalize_order(self, payload):
-        """v3 order payload -> :class:`NormalizedOrder`."""
-        if not isinstance(payload, dict) or not payload.get("id"):
-            raise InvalidOrderError("WooCommerce order without id")
-        status = payload.get("status") or ""
-        if status not in STATUS_MAP:
-            raise InvalidOrderError(f"unknown WooCommerce order status {status!r}")
-        included = bool(payload.get("prices_include_tax"))
-        rates = {t.get("rate_id"): t.get("rate_percent") for t in payload.get("tax_lines") or []
-                 if isinstance(t, dict) and not t.get("compound")}
-        billing_raw = payload.get("billing") or {}
-        shipping_raw = payload.get("shipping") or {}
-        if not any(shipping_raw.get(k) for k in ("first_name", "last_name", "company", "address_1")):
-            shipping_raw = billing_raw  # virtual orders have no shipping address
-        billing = _address(billing_raw, billing_raw.get("email"))
-        shipping = _address(shipping_raw, billing_raw.get("email"))
-        shipping.phone = shipping.phone or billing.phone
-        billing.vat = self._buyer_vat(payload)
-        shipping_lines = payload.get("shipping_lines") or []
-        shipping_amount = sum(_amount(s, "total") + (_amount(s, "total_tax") if included else 0)
-                              for s in shipping_lines)
-        total = _amount(payload, "total") - (0 if included else _amount(payload, "total_tax"))
-        refunded = sum(-_amount(r, "total") for r in payload.get("refunds") or [])
-        raw_status = status + (" (partially refunded)" if refunded > 0.001 and status != "refunded" else "")
-        order = NormalizedOrder(
-            external_id=str(payload["id"]),
-            reference=str(payload.get("number") or payload["id"]),
-            updated_at=(payload.get("date_modified_gmt") or payload.get("date_modified")
-                        or payload.get("date_created_gmt")),
-            created_at=payload.get("date_created_gmt") or payload.get("date_created"),
-            status=STATUS_MAP[status],
-            marketplace_status=raw_status,
-            lines=[self._line(item, included, rates) for item in payload.get("line_items") or []
-                   if (item.get("quantity") or 0) > 0],
-            billing=billing,
-            shipping=shipping,
-            currency=payload.get("currency") or "",
-            customer_external_id=str(payload.get("customer_id") or "") if payload.get("customer_id") else "",
-            prices_include_tax=included,
-            shipping_amount=round(shipping_amount, 2),
-            shipping_tax_rate=_rate(shipping_lines[0], rates, "total") if shipping_lines else None,
-            total_amount=round(total, 2),  # on the prices' tax basis, as the pipeline compares it
-            is_business=bool(billing.vat or billing.company_name),
-            paid=bool(payload.get("date_paid_gmt") or payload.get("date_paid")) or status in PAID_STATUSES,
-            raw=payload,
-        )
-        return order.clean()
-
-    @staticmethod
-    def _line(item, included, rates):
-        """Line prices on the order's basis: WooCommerce amounts are tax excluded, taxes apart."""
-        quantity = to_amount(item.get("quantity"), "quantity") or 1
-        subtotal = _amount(item, "subtotal") + (_amount(item, "subtotal_tax") if included else 0)
-        total = _amount(item, "total") + (_amount(item, "total_tax") if included else 0)
-        return NormalizedLine(
-            external_id=str(item.get("id") or ""),
-            sku=item.get("sku") or "",
-            name=item.get("name") or "",
-            quantity=item.get("quantity"),
-            unit_price=round(subtotal / quantity, 6),
-            discount_amount=round(max(subtotal - total, 0.0), 2),
-            tax_rate=_rate(item, rates, "subtotal"),
-        )
-
-    def _buyer_vat(self, payload):
-        """B2B VAT number from order meta (keys configurable: ``vat_meta_keys``)."""
-        keys = self.option("vat_meta_keys", DEFAULT_VAT_META_KEYS)
-        if isinstance(keys, str):
-            keys = keys.split(",")
-        wanted = [k.strip().lower() for k in keys if k.strip()]
-        meta = {str(m.get("key", "")).lower(): m.get("value") for m in payload.get("meta_data") or []
-                if isinstance(m, dict)}
-        for key in wanted:
-            if isinstance(meta.get(key), str) and meta[key].strip():
-                return meta[key]
-        return ""
 
     # -- shipping -------------------------------------------------------------------
     def ship_order(self, shipment):
@@ -451,29 +349,3 @@ def _order_id(external_id):
         raise UserInputError(f"{external_id!r} is not a WooCommerce order id", code="invalid_order_id",
                              params={"order": external_id})
     return value
-
-
-def _amount(obj, name):
-    return to_amount(obj.get(name), name)
-
-
-def _rate(item, rates, basis):
-    """Percent rate: the order's ``tax_lines[].rate_percent`` of the item's taxes, else computed."""
-    taxes = [t for t in item.get("taxes") or [] if isinstance(t, dict)]
-    known = [rates.get(t.get("id")) for t in taxes]
-    if taxes and all(r is not None for r in known):
-        return round(sum(to_amount(r, "tax rate") for r in known), 4)
-    base = _amount(item, basis)
-    tax = _amount(item, f"{basis}_tax") if basis == "subtotal" else _amount(item, "total_tax")
-    if not taxes and not tax:
-        return 0.0 if base else None
-    return round(tax / base * 100, 2) if base else None
-
-
-def _address(data, email):
-    name = " ".join(filter(None, [data.get("first_name"), data.get("last_name")]))
-    return NormalizedAddress(
-        name=name, company_name=data.get("company") or "", street=data.get("address_1") or "",
-        street2=data.get("address_2") or "", zip=data.get("postcode") or "", city=data.get("city") or "",
-        state_code=data.get("state") or "", country_code=data.get("country") or "", email=email or "",
-        phone=data.get("phone") or "")
