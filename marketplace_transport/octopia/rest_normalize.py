@@ -12,6 +12,7 @@ from .rest_common import (
     ORDER_STATUS_MAP,
     PAID_STATUSES,
     SELLER_SUPPLY_MODE,
+    SHIPPING_COST_PER_LINE,
     _scrub_surrogates,
 )
 
@@ -62,7 +63,8 @@ class OctopiaOrderNormalizer:
         shipping_rate = None
         for raw in raw_lines:
             selling = raw.get("sellingPrice") or {}
-            shipping_amount += float(selling.get("shippingCost") or 0.0)
+            per = 1 if SHIPPING_COST_PER_LINE else float(raw.get("quantity") or 1)
+            shipping_amount += float(selling.get("shippingCost") or 0.0) * per
             if shipping_rate is None:
                 shipping_rate = self._tax_rate(selling.get("taxes"), shipping=True)
         total = (payload.get("totalPrice") or {}).get("sellingPrice")
