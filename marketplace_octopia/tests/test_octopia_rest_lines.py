@@ -79,3 +79,30 @@ class TestOctopiaLines(OctopiaSimulatorCase):
         self.run_cron()
         self.assertFalse(sale.octopia_cancel_requested, "the buyer withdrew the request")
         self.assertEqual(sale.state, "sale")
+
+    def test_business_order_of_a_known_private_buyer_invoices_the_company(self):
+        private = self._order(204, ["Seller"])
+        self.run_cron()
+        person = self.sale_of(private).partner_id
+        self.assertFalse(person.is_company)
+        b2b = self._order(205, ["Seller"])
+        b2b["customer"] = dict(private["customer"])
+        b2b["businessOrder"] = True
+        b2b["billingAddress"].update(companyName="Atelier Durand SAS", companyVatNumber="FR44275322709",
+                                     countryCode="FR")
+        self.run_cron()
+        sale = self.sale_of(b2b)
+        company = sale.partner_invoice_id.commercial_partner_id
+        self.assertTrue(company.is_company)
+        self.assertEqual((company.name, company.marketplace_vat), ("Atelier Durand SAS", "FR44275322709"))
+        binding = self.env["marketplace.partner.binding"].search(
+            [("channel_id", "=", self.channel.id), ("external_id", "=", private["customer"]["reference"])])
+        self.assertEqual(binding.partner_id, person, "the binding still names the person")
+        if "marketplace_is_business" in sale._fields:
+            self.assertTrue(sale.marketplace_is_business)
+            self.assertEqual(sale.marketplace_buyer_vat, "FR44275322709")
+        invoice = sale._create_invoices()
+        self.assertEqual(invoice.partner_id.commercial_partner_id, company)
+        self.sim.set_status(b2b["orderId"], "Shipped")
+        self.run_cron()
+        self.assertEqual(sale.partner_invoice_id.commercial_partner_id, company)
