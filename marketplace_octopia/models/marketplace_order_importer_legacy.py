@@ -1,4 +1,6 @@
-"""One sale order per Cdiscount order while the legacy SOAP and the REST channels both run."""
+"""One sale order per Cdiscount order while the legacy SOAP and the REST channels both run; a
+buyer's cancellation request on a line (REST ``CancelRequest``, legacy ``CancellationRequestPending``)
+flagged on the line and the order, with an activity."""
 from odoo import api, models
 
 from odoo.addons.marketplace_connector.run import SKIPPED
@@ -53,3 +55,33 @@ class MarketplaceOrderImporter(models.AbstractModel):
         sale.message_post(body=self.env._(
             "Order %(ref)s is served by the legacy channel %(legacy)s (it was imported by %(rest)s).",
             ref=order.reference, legacy=channel.name, rest=previous.name))
+
+    def _after_import(self, sale, order):
+        result = super()._after_import(sale, order)
+        if sale.marketplace_channel_id.channel_type in ("octopia", "cdiscount_soap"):
+            self._octopia_sync_cancel_requests(sale, order)
+        return result
+
+    def _octopia_sync_cancel_requests(self, sale, order):
+        """Flag the lines the buyer asked to cancel; an activity for the newly asked ones."""
+        requested = {str(line.external_id) for line in order.lines if line.cancel_requested}
+        new = self.env["sale.order.line"]
+        for sale_line in sale.order_line.filtered("marketplace_line_id"):
+            flag = sale_line.marketplace_line_id in requested
+            if flag and not sale_line.octopia_cancel_requested:
+                new |= sale_line
+            if flag != sale_line.octopia_cancel_requested:
+                sale_line.octopia_cancel_requested = flag
+        if new:
+            self._octopia_cancel_request_activity(sale, new)
+
+    def _octopia_cancel_request_activity(self, sale, lines):
+        products = ", ".join(lines.mapped(lambda line: line.product_id.display_name))
+        note = self.env._(
+            "The buyer asked to cancel %(products)s on order %(ref)s. If it is not shipped yet, answer the "
+            "request in the Octopia seller back office (accept it, or refund the order with the Refund "
+            "wizard) and cancel the delivery here. If it is already shipped, refuse the request there: "
+            "Octopia still accepts the shipment of these lines.", products=products, ref=sale.marketplace_order_ref)
+        sale.message_post(body=note)
+        sale.marketplace_channel_id._schedule_error_activity(
+            self.env._("Buyer cancellation request"), note, record=sale)
