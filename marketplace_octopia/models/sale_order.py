@@ -13,6 +13,11 @@ class SaleOrder(models.Model):
         "Buyer cancellation request", compute="_compute_octopia_cancel_requested", store=True,
         help="A buyer asked Octopia to cancel lines of this order.")
 
+    octopia_address_pending = fields.Boolean(
+        "Addresses pending", copy=False, readonly=True,
+        help="Octopia showed this order without the buyer's addresses yet: the next import that brings "
+             "them completes the order and its open deliveries.")
+
     @api.depends("order_line.octopia_cancel_requested")
     def _compute_octopia_cancel_requested(self):
         for order in self:

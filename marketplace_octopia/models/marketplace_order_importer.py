@@ -1,9 +1,12 @@
-"""One sale order per Cdiscount order while the legacy SOAP and the REST channels both run; a
-buyer's cancellation request on a line (REST ``CancelRequest``, legacy ``CancellationRequestPending``)
-flagged on the line and the order, with an activity."""
+"""Octopia import hooks: one sale order per Cdiscount order while the legacy SOAP and the REST
+channels both run; a buyer's cancellation request on a line (REST ``CancelRequest``, legacy
+``CancellationRequestPending``) flagged with an activity; the addresses of orders shown without
+them before InPreparation, completed by a later poll."""
 from odoo import api, models
 
 from odoo.addons.marketplace_connector.run import SKIPPED
+
+from marketplace_transport.octopia.rest_normalize import OctopiaOrderNormalizer
 
 
 class MarketplaceOrderImporter(models.AbstractModel):
@@ -85,3 +88,31 @@ class MarketplaceOrderImporter(models.AbstractModel):
         sale.message_post(body=note)
         sale.marketplace_channel_id._schedule_error_activity(
             self.env._("Buyer cancellation request"), note, record=sale)
+
+    # -- orders shown without addresses before InPreparation ------------------------------
+    def _prepare_order_vals(self, channel, order, partner, invoice_address, shipping_address, run):
+        vals = super()._prepare_order_vals(channel, order, partner, invoice_address, shipping_address, run)
+        if channel.channel_type == "octopia":
+            vals["octopia_address_pending"] = OctopiaOrderNormalizer.addresses_pending(order.raw)
+        return vals
+
+    def _update_order(self, sale, order, run):
+        if sale.octopia_address_pending and not OctopiaOrderNormalizer.addresses_pending(order.raw):
+            self._octopia_complete_addresses(sale, order, run)
+        return super()._update_order(sale, order, run)
+
+    def _octopia_complete_addresses(self, sale, order, run):
+        """The buyer placeholder becomes the real buyer; the order (and its open deliveries) get the
+        invoice and delivery contacts; the fiscal position chosen at import is kept."""
+        channel, partner = sale.marketplace_channel_id, sale.partner_id
+        placeholder = OctopiaOrderNormalizer._placeholder_address(order.raw)["lastName"]
+        if partner.name == placeholder and not partner.street:
+            vals = self._prepare_partner_vals(channel, order, run)
+            partner.write({k: v for k, v in vals.items() if k not in ("company_id", "customer_rank")})
+        invoice, shipping = self._find_or_create_addresses(
+            partner, [(order.billing, "invoice"), (order.shipping, "delivery")], run)
+        sale.with_context(update_delivery_shipping_partner=True).write({
+            "partner_invoice_id": invoice.id, "partner_shipping_id": shipping.id,
+            "fiscal_position_id": sale.fiscal_position_id.id, "octopia_address_pending": False})
+        sale.message_post(body=self.env._("Buyer addresses received from Octopia: %s", shipping.display_name))
+
