@@ -30,7 +30,8 @@ class TestOctopiaPendingAddresses(OctopiaSimulatorCase):
         shipping = order["lines"][0]["shippingAddress"]
         self.assertEqual(sale.state, "sale")
         self.assertFalse(sale.octopia_address_pending)
-        buyer_name = billing["companyName"] if order["businessOrder"] else f"{billing['firstName']} {billing['lastName']}"
+        person = f"{billing['firstName']} {billing['lastName']}"
+        buyer_name = billing["companyName"] if order["businessOrder"] else person
         self.assertEqual(sale.partner_id.name, buyer_name)
         self.assertEqual(sale.partner_invoice_id.street, billing["addressLine1"])
         self.assertEqual(sale.partner_shipping_id.street, shipping["addressLine1"])

@@ -13,6 +13,10 @@ from .rest_common import (
     DEFAULT_SALES_CHANNEL,
     FINAL_CANCELLED_STATUSES,
     INVOICE_FILE_PART,
+    INVOICE_IMPORT_DONE,
+    INVOICE_IMPORT_ERROR_KEYS,
+    INVOICE_IMPORT_FAILED,
+    INVOICE_IMPORT_PATH,
     REFUND_LIMITS,
     SELLER_SUPPLY_MODE,
     SHIPPABLE_LINE_STATUSES,
@@ -204,5 +208,21 @@ class OctopiaOrderActions:
     def upload_invoice(self, order_external_id, pdf_bytes, filename="invoice.pdf"):
         """Upload the customer invoice PDF (``POST /orders/{orderId}/invoice-documents``)."""
         files = {INVOICE_FILE_PART: (filename, pdf_bytes, "application/pdf")}
-        return self._json("POST", f"/orders/{quote(str(order_external_id), safe='')}/invoice-documents",
+        body = self._json("POST", f"/orders/{quote(str(order_external_id), safe='')}/invoice-documents",
                           operation=f"upload invoice {order_external_id}", files=files) or {}
+        if isinstance(body, dict) and body.get("importId"):
+            body = dict(body, import_id=str(body["importId"]))  # processed asynchronously
+        return body
+
+    def invoice_upload_status(self, import_id):
+        """("pending" | "done" | "failed", message) of an invoice import (``GET /order-invoice-imports/{id}``)."""
+        body = self._json("GET", INVOICE_IMPORT_PATH.format(import_id=quote(str(import_id), safe="")),
+                          operation=f"invoice import {import_id}") or {}
+        status = body.get("status") if isinstance(body, dict) else None
+        if status in INVOICE_IMPORT_DONE:
+            return "done", ""
+        if status not in INVOICE_IMPORT_FAILED:
+            return "pending", ""
+        errors = [str(next((f[k] for k in INVOICE_IMPORT_ERROR_KEYS if f.get(k)), f.get("fileName") or ""))
+                  for f in body.get("files") or () if isinstance(f, dict) and f.get("status") != "Success"]
+        return "failed", f"Octopia import {import_id}: {status}" + (f" ({'; '.join(errors)})" if errors else "")

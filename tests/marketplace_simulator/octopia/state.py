@@ -55,6 +55,9 @@ class OctopiaState:
         self.xml_packages = {}  # packageId (int) -> XML offer package
         self.xml_downloads = []  # URLs the XML packages were downloaded from
         self.invoices = []  # (orderId, filename, bytes)
+        self.invoice_imports = {}  # importId -> {orderId, fileName, reads}
+        self.invoice_import_steps = 0  # reads answering Running before the final status
+        self.invoice_import_error = ""  # non-empty: the import ends in Failure with this message
         self.seen_headers = collections.deque(maxlen=1000)  # seller/channel headers of recent API calls
         # Fault hooks of GET /orders (reliability tests): ``before_list(page_index)`` runs before the
         # listing is computed (e.g. mutate an order between two pages); ``list_view(page_index,
