@@ -18,6 +18,7 @@ from . import importer_order_values
 from . import importer_status
 from . import importer_confirmation
 from . import importer
+from . import importer_business
 from . import res_partner
 from . import sale_order
 from . import sale_order_line
