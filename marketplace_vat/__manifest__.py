@@ -1,7 +1,7 @@
 {
     "name": "Marketplace Connector: VAT and invoicing",
     "summary": "VAT regime per marketplace order (domestic, intra-EU B2B, OSS, export), VIES checks, invoices",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "Marketplace suite developers",
@@ -17,6 +17,7 @@
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
         "views/marketplace_channel_views.xml",
+        "views/product_template_views.xml",
         "views/report_invoice.xml",
         "views/menus.xml",
     ],

@@ -34,24 +34,70 @@ ROWS = [
     ("Monaco consumer", RegimeInput(FR, "MC", "98000"), Regime.DOMESTIC, "FR"),
     ("Monaco business", RegimeInput(FR, "MC", "98000", VatStatus.VALID, is_business=True), Regime.DOMESTIC, "FR"),
     ("Corsica stays domestic", RegimeInput(FR, "FR", "20000"), Regime.DOMESTIC, "FR"),
-    ("deemed supplier, 120 EUR consignment",
-     RegimeInput(FR, "DE", "10115", deemed_supplier_channel=True, consignment_value=120.0,
-                 above_oss_threshold=True), Regime.DEEMED_SUPPLIER, ""),
-    ("deemed supplier, exactly 150 EUR",
+    # art. 14a: a French seller shipping from France is never in either case (the old rows said 0 %)
+    ("deemed-supplier platform, French stock, Paris to Paris",
      RegimeInput(FR, "FR", "75002", deemed_supplier_channel=True, consignment_value=150.0),
-     Regime.DEEMED_SUPPLIER, ""),
-    ("deemed-supplier channel but 150.01 EUR",
-     RegimeInput(FR, "DE", "10115", deemed_supplier_channel=True, consignment_value=150.01,
+     Regime.DOMESTIC, "FR"),
+    ("deemed-supplier platform, French stock, 120 EUR to a German consumer",
+     RegimeInput(FR, "DE", "10115", deemed_supplier_channel=True, consignment_value=120.0,
                  above_oss_threshold=True), Regime.EU_B2C_OSS, "DE"),
-    ("150 EUR without deemed-supplier channel",
-     RegimeInput(FR, "FR", "75002", consignment_value=100.0), Regime.DOMESTIC, "FR"),
-    ("IT business, valid FR VAT number: not another member state",
-     RegimeInput(FR, "IT", "20121", VatStatus.VALID, is_business=True, buyer_vat_country="FR"),
-     Regime.EU_B2C_HOME, "FR"),
+    ("art. 14a(1): imported from China, 120 EUR",
+     RegimeInput(FR, "DE", "10115", deemed_supplier_channel=True, consignment_value=120.0,
+                 above_oss_threshold=True, dispatch_country="CN"), Regime.DEEMED_SUPPLIER, ""),
+    ("art. 14a(1): imported, exactly 150 EUR",
+     RegimeInput(FR, "FR", "75002", deemed_supplier_channel=True, consignment_value=150.0, dispatch_country="CN"),
+     Regime.DEEMED_SUPPLIER, ""),
+    ("art. 14a(1): imported, 150.01 EUR",
+     RegimeInput(FR, "DE", "10115", deemed_supplier_channel=True, consignment_value=150.01,
+                 above_oss_threshold=True, dispatch_country="CN"), Regime.EU_B2C_OSS, "DE"),
+    ("art. 14a(1): imported without deemed-supplier platform",
+     RegimeInput(FR, "FR", "75002", consignment_value=100.0, dispatch_country="CN"), Regime.DOMESTIC, "FR"),
+    ("art. 14a(1): stock in the Canary Islands is outside the EU VAT area",
+     RegimeInput(FR, "DE", "10115", deemed_supplier_channel=True, consignment_value=80.0,
+                 dispatch_country="IC"), Regime.DEEMED_SUPPLIER, ""),
+    ("art. 14a(2): seller established in the US, German stock, any value",
+     RegimeInput("US", "DE", "10115", deemed_supplier_channel=True, consignment_value=900.0,
+                 dispatch_country="DE"), Regime.DEEMED_SUPPLIER, ""),
+    ("art. 14a: a business buyer is not covered",
+     RegimeInput(FR, "DE", "10115", VatStatus.VALID, is_business=True, deemed_supplier_channel=True,
+                 consignment_value=80.0, dispatch_country="CN", buyer_vat_country="DE"), Regime.INTRA_EU_B2B, ""),
+    # a buyer identified in France: no exemption (art. 138(1)(b)), no distance sale (art. 14(4)(1)): art. 32
+    ("IT business, valid FR VAT number: French supply",
+     RegimeInput(FR, "IT", "20121", VatStatus.VALID, is_business=True, buyer_vat_country="FR",
+                 above_oss_threshold=True), Regime.DOMESTIC, "FR"),
     ("DE business, valid BE VAT number", RegimeInput(FR, "DE", "10115", VatStatus.VALID, is_business=True,
                                                      buyer_vat_country="BE"), Regime.INTRA_EU_B2B, ""),
     ("Greece under its VIES code", RegimeInput(FR, "EL", "10563", above_oss_threshold=True),
      Regime.EU_B2C_OSS, "GR"),
+    # art. 6 territories: exports
+    ("Canary Islands by postcode", RegimeInput(FR, "ES", "35001", above_oss_threshold=True), Regime.EXPORT, ""),
+    ("Tenerife by postcode", RegimeInput(FR, "ES", "38001"), Regime.EXPORT, ""),
+    ("Canary Islands by subdivision", RegimeInput(FR, "ES", "", ship_state="TF"), Regime.EXPORT, ""),
+    ("Canary Islands by ISO code IC", RegimeInput(FR, "IC", "35001"), Regime.EXPORT, ""),
+    ("Ceuta", RegimeInput(FR, "ES", "51001", VatStatus.VALID, is_business=True), Regime.EXPORT, ""),
+    ("Melilla by Odoo's subdivision", RegimeInput(FR, "ES", "", ship_state="ME"), Regime.EXPORT, ""),
+    ("Madrid stays Spanish", RegimeInput(FR, "ES", "28013", above_oss_threshold=True), Regime.EU_B2C_OSS, "ES"),
+    ("Åland by postcode", RegimeInput(FR, "FI", "22100"), Regime.EXPORT, ""),
+    ("Åland by ISO code AX", RegimeInput(FR, "AX", "22100"), Regime.EXPORT, ""),
+    ("Åland by subdivision", RegimeInput(FR, "FI", "", ship_state="FI-01"), Regime.EXPORT, ""),
+    ("Helsinki stays Finnish", RegimeInput(FR, "FI", "00100", above_oss_threshold=True), Regime.EU_B2C_OSS, "FI"),
+    ("Büsingen", RegimeInput(FR, "DE", "78266"), Regime.EXPORT, ""),
+    ("Heligoland", RegimeInput(FR, "DE", "27498"), Regime.EXPORT, ""),
+    ("Livigno", RegimeInput(FR, "IT", "23041"), Regime.EXPORT, ""),
+    ("Campione d'Italia", RegimeInput(FR, "IT", "22061"), Regime.EXPORT, ""),
+    ("Mount Athos", RegimeInput(FR, "GR", "630 86"), Regime.EXPORT, ""),
+    # Northern Ireland: EU rules for goods (Windsor Framework art. 8)
+    ("Northern Ireland consumer above threshold", RegimeInput(FR, "GB", "BT1 1AA", above_oss_threshold=True),
+     Regime.EU_B2C_OSS, "XI"),
+    ("Northern Ireland consumer below threshold", RegimeInput(FR, "GB", "BT7 1NN"), Regime.EU_B2C_HOME, "FR"),
+    ("Northern Ireland business, VIES-valid XI number",
+     RegimeInput(FR, "GB", "BT1 1AA", VatStatus.VALID, is_business=True, buyer_vat_country="XI"),
+     Regime.INTRA_EU_B2B, ""),
+    ("Great Britain stays an export", RegimeInput(FR, "GB", "SW1A 1AA", above_oss_threshold=True),
+     Regime.EXPORT, ""),
+    ("XI number shipped to London: export",
+     RegimeInput(FR, "GB", "EC1A 1BB", VatStatus.VALID, is_business=True, buyer_vat_country="XI"),
+     Regime.EXPORT, ""),
 ]
 
 
@@ -89,9 +135,47 @@ def test_rates_follow_the_decision():
     ("FR", "97100", "GP"), ("FR", "97200", "MQ"), ("FR", "97300", "GF"), ("FR", "97490", "RE"),
     ("FR", "97600", "YT"), ("FR", "97500", "FR-OM"), ("FR", "98800", "FR-OM"), ("FR", "75001", "FR"),
     ("FR", "", "FR"), ("MC", "98000", "FR"), ("GP", "97100", "GP"), ("el", "", "GR"),
+    ("ES", "35001", "ES-CN"), ("ES", "38400", "ES-CN"), ("IC", "", "ES-CN"), ("ES", "51001", "ES-CE"),
+    ("ES", "52001", "ES-ML"), ("EA", "", "ES-CE"), ("ES", "03501", "ES"), ("FI", "22100", "FI-01"),
+    ("AX", "", "FI-01"), ("DE", "78266", "DE-BUS"), ("DE", "27498", "DE-HEL"), ("DE", "27499", "DE"),
+    ("IT", "23041", "IT-LIV"), ("IT", "22061", "IT-CAM"), ("IT", "22060", "IT"), ("GR", "63086", "GR-69"),
+    ("GB", "BT1 1AA", "XI"), ("GB", "bt48 7aa", "XI"), ("GB", "B1 1AA", "GB"), ("XI", "", "XI"),
 ])
 def test_ship_territory(country, zip_code, expected):
     assert ship_territory(country, zip_code) == expected
+
+
+@pytest.mark.parametrize("country,state,expected", [
+    ("ES", "ES-CN", "ES-CN"), ("ES", "GC", "ES-CN"), ("ES", "TF", "ES-CN"), ("ES", "CE", "ES-CE"),
+    ("ES", "ML", "ES-ML"), ("ES", "M", "ES"), ("FI", "FI-01", "FI-01"), ("GR", "GR-69", "GR-69"),
+    ("GR", "69", "GR-69"), ("IT", "CO", "IT"),
+])
+def test_ship_territory_by_subdivision(country, state, expected):
+    assert ship_territory(country, "", state) == expected
+
+
+def test_art6_reason_names_the_territory():
+    decision = decide_regime(RegimeInput(FR, "ES", "35001"))
+    assert decision.destination == "ES-CN"
+    assert "Canary Islands (ES-CN)" in decision.reason
+    assert "art. 6" in decision.reason
+
+
+def test_french_vat_number_shipped_abroad_is_never_a_distance_sale():
+    """A French supply whether the company is below or above the threshold: it counts in neither."""
+    for above in (False, True):
+        decision = decide_regime(RegimeInput(FR, "DE", "10115", VatStatus.VALID, is_business=True,
+                                             buyer_vat_country="FR", above_oss_threshold=above))
+        assert (decision.regime, decision.tax_country, decision.reason_code) == (
+            Regime.DOMESTIC, "FR", "domestic_home_vat")
+        assert decision.rate() == 20.0
+    monaco = decide_regime(RegimeInput(FR, "BE", "1000", VatStatus.VALID, is_business=True, buyer_vat_country="FR"))
+    assert monaco.regime == Regime.DOMESTIC, "Monegasque numbers start with FR too"
+
+
+def test_northern_ireland_oss_rate_is_the_uk_rate():
+    decision = decide_regime(RegimeInput(FR, "GB", "BT1 1AA", above_oss_threshold=True))
+    assert decision.rate() == 20.0
 
 
 def test_other_company_country():

@@ -2,12 +2,17 @@ from . import marketplace_vat_check
 from . import account_tax
 from . import account_chart_template
 from . import account_fiscal_position
+from . import res_company_oss
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import product_template
+from . import marketplace_vat_product_rate
 from . import marketplace_channel
 from . import marketplace_outbox
 from . import marketplace_order_importer
+from . import sale_order_regime
 from . import sale_order
+from . import account_move_oss
 from . import account_move
 from . import stock_picking

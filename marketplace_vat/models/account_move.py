@@ -26,7 +26,8 @@ UPLOAD_STATES = [("not_supported", "Not supported"), ("todo", "To upload"),
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "marketplace.vat.move.oss"]
 
     marketplace_channel_id = fields.Many2one("marketplace.channel", "Marketplace channel", copy=True, index=True,
                                              readonly=True)
@@ -73,6 +74,10 @@ class AccountMove(models.Model):
         if regime == "deemed_supplier":
             return [MENTION_DEEMED_SUPPLIER]
         return []
+
+    def _post(self, soft=True):
+        self._marketplace_check_oss_taxes()
+        return super()._post(soft)
 
     # -- adjustment, payment, upload ----------------------------------------------------
     def _marketplace_add_adjustment_line(self, amount, channel):

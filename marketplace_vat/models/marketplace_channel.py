@@ -8,8 +8,10 @@ class MarketplaceChannel(models.Model):
 
     deemed_supplier = fields.Boolean(
         "Platform is deemed supplier",
-        help="This platform declares itself deemed supplier (Art. 14a(1) Directive 2006/112/EC) for imported "
-             "consignments of at most EUR 150 sold to EU consumers: such orders carry no output VAT.")
+        help="This platform declares itself deemed supplier (art. 14a of directive 2006/112/EC): consumer orders of "
+             "goods dispatched from outside the EU in consignments of at most EUR 150 (art. 14a(1)), or sold by a "
+             "seller established outside the EU (art. 14a(2)), carry no output VAT. A seller established in the EU "
+             "shipping from the EU is in neither case.")
     invoice_policy = fields.Selection(
         [("confirm", "On confirmation"), ("delivery", "On delivery"), ("never", "Never (manual)")],
         "Invoice marketplace orders", default="never", required=True,

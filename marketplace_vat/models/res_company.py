@@ -6,7 +6,8 @@ from odoo.exceptions import UserError
 
 from marketplace_transport.vies import DEFAULT_WSDL
 
-from ..vat.rates import EU_MEMBER_STATES, standard_rate
+from ..vat.rates import EU_MEMBER_STATES
+from ..vat.territories import NORTHERN_IRELAND, territory_country
 
 _logger = logging.getLogger(__name__)
 
@@ -25,12 +26,9 @@ OSS_BASE_TAG = "E3"  # French VAT return box of distance sales taxable in anothe
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "marketplace.vat.company.oss"]
 
-    marketplace_above_oss_threshold = fields.Boolean(
-        "Above the EU distance-sales threshold",
-        help="Cross-border B2C distance sales above EUR 10,000 (this or last calendar year), or destination "
-             "taxation elected: EU consumers are charged their own country's VAT through OSS.")
     marketplace_vies_wsdl_url = fields.Char("VIES WSDL", default=DEFAULT_WSDL)
     marketplace_vies_use_requester = fields.Boolean(
         "Ask for a consultation number", default=True,
@@ -56,7 +54,8 @@ class ResCompany(models.Model):
     def _marketplace_vat_setup(self):
         """Create or complete, per company, the fiscal positions of every VAT regime.
 
-        Idempotent: existing positions, mappings and taxes are kept, missing ones are added.
+        Idempotent: existing positions, mappings and taxes are kept, missing ones are added; OSS
+        mappings follow the dated rates (:meth:`_marketplace_sync_oss_position`).
         """
         for company in self:
             if not company.chart_template:
@@ -67,18 +66,23 @@ class ResCompany(models.Model):
                 _logger.info("Company %s is not established in the EU: no marketplace VAT positions", company.id)
                 continue
             domestic_taxes = company._marketplace_domestic_sale_taxes()
-            home_rate = standard_rate(home.code)
-            standard_taxes = domestic_taxes.filtered(lambda t, home_rate=home_rate: t.amount == home_rate)
             company._marketplace_fiscal_position("domestic")
             company._marketplace_fiscal_position("eu_b2c_home")
             for regime in ("intra_eu_b2b", "export", "deemed_supplier"):
                 zero = company._marketplace_zero_tax(regime)
                 company._marketplace_fiscal_position(regime, mapping={tax: zero for tax in domestic_taxes})
-            eu_countries = self.env["res.country"].search([("code", "in", sorted(EU_MEMBER_STATES))])
-            for country in eu_countries - home:
-                oss_tax = company._marketplace_oss_tax(country)
-                company._marketplace_fiscal_position(
-                    "eu_b2c_oss", country=country, mapping={tax: oss_tax for tax in standard_taxes})
+            for code in sorted(EU_MEMBER_STATES - {home.code}):
+                company._marketplace_oss_position(code, domestic_taxes)
+
+    def _marketplace_oss_position(self, territory, domestic_taxes=None):
+        """The OSS position of a destination territory (``DE``, ``XI``...), its dated mappings synced."""
+        self.ensure_one()
+        country = self.env["res.country"].search([("code", "=", territory_country(territory))], limit=1)
+        position = self._marketplace_fiscal_position("eu_b2c_oss", country=country)
+        if domestic_taxes is None:
+            domestic_taxes = self._marketplace_domestic_sale_taxes()
+        self._marketplace_sync_oss_position(position, territory, domestic_taxes)
+        return position
 
     def _marketplace_domestic_sale_taxes(self):
         """Positive percent sale taxes of the company's own country (what products carry)."""
@@ -118,6 +122,8 @@ class ResCompany(models.Model):
 
     def _marketplace_fiscal_position_name(self, regime, country=None):
         """Name of a regime's fiscal position in the environment's language."""
+        if country and country.code == territory_country(NORTHERN_IRELAND):
+            return self.env._("Marketplace: OSS B2C Northern Ireland")
         if country:
             return self.env._("Marketplace: OSS B2C %s", country.with_env(self.env).name)
         return {
@@ -159,10 +165,10 @@ class ResCompany(models.Model):
             "tax_receivable_account_id": model.tax_receivable_account_id.id,
         })
 
-    def _marketplace_oss_tax(self, country):
-        """Destination-country standard-rate sale tax (created with its tax group, account and tags)."""
+    def _marketplace_oss_tax(self, territory, rate):
+        """Sale tax of a destination territory at ``rate`` (created with its tax group, account and tags)."""
         self.ensure_one()
-        rate = standard_rate(country.code)
+        country = self.env["res.country"].search([("code", "=", territory_country(territory))], limit=1)
         Tax = self.env["account.tax"].with_context(active_test=False)
         tax = Tax.search([*Tax._check_company_domain(self), ("marketplace_oss_country_id", "=", country.id),
                           ("amount", "=", rate), ("type_tax_use", "=", "sale")], order="id").filtered(
@@ -182,9 +188,9 @@ class ResCompany(models.Model):
                                 "account_id": account.id if account else False}),
             ]
         return Tax.create({
-            "name": f"{rate:g}% {country.code} {country.vat_label or 'VAT'} (OSS)",
+            "name": f"{rate:g}% {territory} {country.vat_label or 'VAT'} (OSS)",
             "description": f"{rate:g}%",
-            "invoice_label": f"{country.vat_label or 'VAT'} {country.code} {rate:g}%",
+            "invoice_label": f"{country.vat_label or 'VAT'} {territory} {rate:g}%",
             "amount": rate, "amount_type": "percent", "type_tax_use": "sale", "sequence": 1000,
             "company_id": self.id, "country_id": self.account_fiscal_country_id.id,
             "tax_group_id": self._marketplace_tax_group(rate, oss=True).id,
@@ -211,13 +217,15 @@ class ResCompany(models.Model):
         })
 
     def _marketplace_fiscal_position_for(self, regime, country_code=""):
-        """Position of a regime decision (set up on the fly when missing)."""
+        """Position of a regime decision (set up on the fly when missing; ``country_code``: OSS territory)."""
         self.ensure_one()
         domain = [("company_id", "=", self.id), ("marketplace_vat_regime", "=", regime)]
         if regime == "eu_b2c_oss":
-            domain.append(("marketplace_country_id.code", "=", country_code))
+            domain.append(("marketplace_country_id.code", "=", territory_country(country_code)))
         position = self.env["account.fiscal.position"].search(domain, limit=1)
-        if not position and self.chart_template:
-            self._marketplace_vat_setup()
-            position = self.env["account.fiscal.position"].search(domain, limit=1)
-        return position
+        if position or not self.chart_template:
+            return position
+        if regime == "eu_b2c_oss":
+            return self._marketplace_oss_position(country_code)
+        self._marketplace_vat_setup()
+        return self.env["account.fiscal.position"].search(domain, limit=1)

@@ -4,8 +4,11 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    marketplace_above_oss_threshold = fields.Boolean(
-        related="company_id.marketplace_above_oss_threshold", readonly=False)
+    marketplace_oss_option_date = fields.Date(related="company_id.marketplace_oss_option_date", readonly=False)
+    marketplace_oss_option_until = fields.Date(related="company_id.marketplace_oss_option_until")
+    marketplace_oss_threshold_date = fields.Date(related="company_id.marketplace_oss_threshold_date")
+    marketplace_distance_sales_current = fields.Float(related="company_id.marketplace_distance_sales_current")
+    marketplace_distance_sales_previous = fields.Float(related="company_id.marketplace_distance_sales_previous")
     marketplace_vies_wsdl_url = fields.Char(related="company_id.marketplace_vies_wsdl_url", readonly=False)
     marketplace_vies_use_requester = fields.Boolean(
         related="company_id.marketplace_vies_use_requester", readonly=False)

@@ -17,11 +17,12 @@ VAT_CHECK_STATES = [
 ]
 VIES_ATTEMPTS_BEFORE_ACTIVITY = 12  # about 6 hours of 30-minute cron runs
 INVOICE_HOLDS = [("vat_pending", "VAT check pending"), ("total_mismatch", "Totals differ"),
-                 ("error", "Invoicing error")]
+                 ("error", "Invoicing error"), ("oss_tax", "OSS rate unknown")]
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "marketplace.vat.sale.regime"]
 
     marketplace_vat_regime = fields.Selection(VAT_REGIMES, "VAT regime", copy=False, readonly=True, tracking=True,
                                               index=True)
@@ -71,89 +72,6 @@ class SaleOrder(models.Model):
     def _marketplace_ship_address(self):
         self.ensure_one()
         return self.partner_shipping_id or self.partner_id
-
-    def _marketplace_redecide(self):
-        """Regime decision from the order's stored facts and its current VIES check."""
-        self.ensure_one()
-        address = self._marketplace_ship_address()
-        return self.env["marketplace.order.importer"]._decide_regime(
-            self.marketplace_channel_id, address.country_id.code, address.zip, self.marketplace_vat_check_id,
-            self.marketplace_is_business, self.marketplace_consignment_value,
-            buyer_vat_country=(self.marketplace_buyer_vat or "")[:2])
-
-    @api.model
-    def _marketplace_regime_reason(self, decision):
-        """Why the regime applies, in the user's language (``vat/regime.py`` REASONS)."""
-        args = dict(decision.reason_args)
-        why = args.get("why")
-        if why == "pending":
-            args["why"] = self.env._("VAT number check pending, taxed as a consumer meanwhile")
-        elif why == "invalid":
-            args["why"] = self.env._("VAT number not valid, taxed as a consumer")
-        elif why == "home_vat_number":
-            args["why"] = self.env._("buyer identified for VAT in %(home)s, not in another member state", **args)
-        elif why:
-            args["why"] = self.env._("consumer")
-        code = decision.reason_code
-        if code == "export_dom":
-            return self.env._(
-                "Ship-to %(dest)s is a French overseas department, outside the EU VAT territory: export.", **args)
-        if code == "export":
-            return self.env._("Ship-to %(dest)s is outside the EU VAT territory: exempt export.", **args)
-        if code == "deemed_supplier":
-            return self.env._(
-                "Imported consignment of %(value)s EUR (at most %(limit)s) sold through a deemed-supplier "
-                "platform: the platform collects the VAT.", **args)
-        if code == "domestic":
-            return self.env._("Ship-to %(dest)s: domestic supply.", **args)
-        if code == "intra_eu_b2b":
-            return self.env._("Business buyer with a VIES-valid VAT number, goods leave %(home)s for %(dest)s: exempt "
-                              "intra-Community supply, reverse charge.", **args)
-        if code == "eu_b2c_oss":
-            return self.env._(
-                "Distance sale to %(dest)s (%(why)s) above the EU threshold: destination VAT through OSS.",
-                **args)
-        if code == "eu_b2c_home":
-            return self.env._("Distance sale to %(dest)s (%(why)s) within the EU threshold: %(home)s VAT.", **args)
-        return decision.reason
-
-    def _marketplace_apply_regime(self, decision):
-        """Set the regime and its fiscal position; taxes are recomputed while nothing is invoiced."""
-        self.ensure_one()
-        position = self.company_id._marketplace_fiscal_position_for(decision.regime.value, decision.tax_country)
-        posted = self.invoice_ids.filtered(lambda m: m.state == "posted")
-        vals = {"marketplace_vat_regime": decision.regime.value,
-                "marketplace_vat_reason": self._marketplace_regime_reason(decision)}
-        if posted:
-            label = dict(self._fields["marketplace_vat_regime"]._description_selection(self.env)).get(
-                decision.regime.value, decision.regime.value)
-            self.message_post(body=self.env._("The VAT regime would now be %s, but the order is already invoiced: "
-                                              "issue a credit note and a new invoice if needed.", label))
-            return False
-        vals["fiscal_position_id"] = position.id
-        self.write(vals)
-        self._marketplace_reapply_taxes()
-        self.invoice_ids.filtered(lambda m: m.state == "draft").button_cancel()
-        return True
-
-    def _marketplace_reapply_taxes(self):
-        """Product taxes through the new fiscal position, keeping each line's tax basis (incl./excl.)."""
-        importer = self.env["marketplace.order.importer"]
-        Tax = self.env["account.tax"]
-        for sale in self:
-            discount_product = sale.marketplace_channel_id.discount_product_id
-            previous = Tax
-            for line in sale.order_line.filtered(lambda ol: not ol.display_type).sorted("id"):
-                included = any(tax.price_include for tax in line.tax_id)
-                if discount_product and line.product_id == discount_product and previous:
-                    taxes = previous  # a discount line follows its product line
-                else:
-                    source = line.product_id.taxes_id.filtered(lambda t, sale=sale: t.company_id == sale.company_id)
-                    taxes = sale.fiscal_position_id.map_tax(source)
-                    if included:
-                        taxes = Tax.browse([importer._included_twin(tax).id for tax in taxes])
-                    previous = taxes
-                line.tax_id = taxes
 
     @api.model
     def _cron_marketplace_vat_recheck(self, limit=200):
@@ -221,6 +139,8 @@ class SaleOrder(models.Model):
             if sale.marketplace_vat_check_state == "pending":
                 sale.marketplace_invoice_hold = "vat_pending"
                 continue
+            if sale._marketplace_hold_oss_tax():
+                continue  # an OSS line without destination rate: never invoiced with a wrong tax
             if channel.invoice_policy == "delivery" and not sale._marketplace_is_delivered():
                 continue
             drafts = sale.invoice_ids.filtered(lambda m: m.state == "draft" and m.move_type == "out_invoice")

@@ -1,6 +1,7 @@
 """Imported orders per regime row, through the connector's pipeline and the VIES simulator."""
 from marketplace_simulator import vies as vies_sim
 
+from odoo import fields
 from odoo.tests import tagged
 
 from .common import VatCase
@@ -93,7 +94,7 @@ class TestVatImport(VatCase):
         self.assertEqual(self.tax_rates(sale), [20.0])
 
     def test_italian_consumer_above_threshold_pays_italian_vat_through_oss(self):
-        self.company.marketplace_above_oss_threshold = True
+        self.company.marketplace_oss_option_date = fields.Date.today()
         sale = self.import_order("IT-2", ship=IT_CONSUMER, lines=[("SKU-A", 1, 24.4)])
         self.assertEqual(sale.marketplace_vat_regime, "eu_b2c_oss")
         self.assertEqual(sale.fiscal_position_id.marketplace_country_id.code, "IT")
@@ -119,12 +120,28 @@ class TestVatImport(VatCase):
         self.assertEqual(sale.marketplace_vat_regime, "domestic")
         self.assertEqual(self.tax_rates(sale), [20.0])
 
-    def test_deemed_supplier_platform(self):
+    def test_deemed_supplier_platform_never_applies_to_goods_shipped_from_france(self):
+        """Art. 14a: a French seller shipping from its French warehouse is the supplier, whatever the platform."""
         self.channel.deemed_supplier = True
-        self.company.marketplace_above_oss_threshold = True
-        small = self.import_order("DS-1", ship=IT_CONSUMER, lines=[("SKU-A", 2, 60.0)])
+        paris = self.import_order("DS-FR", lines=[("SKU-A", 1, 24.0)])
+        self.assertEqual(paris.marketplace_vat_regime, "domestic", "Paris to Paris is a French sale")
+        self.assertEqual(self.tax_rates(paris), [20.0])
+        self.company.marketplace_oss_option_date = fields.Date.today()
+        milan = self.import_order("DS-IT", ship=IT_CONSUMER, lines=[("SKU-A", 2, 60.0)])
+        self.assertEqual(milan.marketplace_vat_regime, "eu_b2c_oss", "an EU seller's distance sale: OSS")
+        self.assertEqual(self.tax_rates(milan), [22.0])
+
+    def test_deemed_supplier_platform_for_consignments_imported_from_outside_the_eu(self):
+        """Art. 14a(1): goods dispatched from a warehouse outside the EU, consignment of at most EUR 150."""
+        self.channel.deemed_supplier = True
+        self.channel.warehouse_id.partner_id = self.env["res.partner"].create(
+            {"name": "Shenzhen stock", "country_id": self.env.ref("base.cn").id})
+        small = self.import_order("DS-1", ship=IT_CONSUMER, lines=[("SKU-A", 2, 61.0)])  # 122 incl. 22 %
         self.assertEqual(small.marketplace_vat_regime, "deemed_supplier")
         self.assertEqual(small.amount_tax, 0.0)
+        self.assertLessEqual(small.marketplace_consignment_value, 150.0)
         big = self.import_order("DS-2", ship=dict(IT_CONSUMER, email="big@example.it"), lines=[("SKU-A", 2, 80.0)])
-        self.assertEqual(big.marketplace_vat_regime, "eu_b2c_oss", "above 150 EUR the seller charges VAT")
-        self.assertEqual(self.tax_rates(big), [22.0])
+        self.assertNotEqual(big.marketplace_vat_regime, "deemed_supplier", "above 150 EUR the platform is not")
+        business = self.import_order("DS-3", ship=dict(DE_BUYER, vat="DE136695976"), is_business=True,
+                                     lines=[("SKU-A", 1, 24.0)])
+        self.assertNotEqual(business.marketplace_vat_regime, "deemed_supplier", "art. 14a covers consumers only")

@@ -1,4 +1,5 @@
 """VIES down then recovered, invoice policies, totals mismatch, legal mentions."""
+from odoo import fields
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -135,7 +136,7 @@ class TestVatInvoicing(VatCase):
         self.assertIn("262 I du CGI", html)
         self.assertNotIn("262 ter", html)
 
-        self.company.marketplace_above_oss_threshold = True
+        self.company.marketplace_oss_option_date = fields.Date.today()
         oss = self.import_order("LEG-3", ship={"country_code": "IT", "zip": "20121", "city": "Milano",
                                                "email": "it@example.it"}, lines=[("SKU-A", 1, 24.4)],
                                 total_amount=24.4)

@@ -1,37 +1,23 @@
-"""Which VAT regime applies to one order of goods shipped by an EU-established seller.
+"""Which VAT regime applies to one order of goods sold by a seller established in the EU.
 
-The decision table follows the reference notes (eu-vat.md §0): domestic (Monaco counts as
-France), intra-EU B2B with a VIES-valid number (exempt, reverse charge), intra-EU B2C (home
-VAT up to the EUR 10,000 distance-sales threshold, destination VAT through OSS above it),
-exports outside the EU VAT territory (French overseas departments included) and the
-marketplace "deemed supplier" case for imported consignments of at most EUR 150.
-
-Everything here is plain data in, plain data out: the Odoo layer maps the result to a
-fiscal position.
+The decision table follows the reference notes (eu-vat.md §0); the legal source of each row is
+written beside it below and listed in the addon's README (table "Legal sources"). Everything here
+is plain data in, plain data out: the Odoo layer maps the result to a fiscal position.
 """
 import enum
-import re
 from dataclasses import dataclass, field
 
-from .rates import EU_MEMBER_STATES, iso_country, standard_rate
+from .rates import iso_country, standard_rate
+from .territories import (
+    ART6_TERRITORIES,
+    FRENCH_OVERSEAS_DEPARTMENTS,
+    SAME_VAT_TERRITORY,
+    is_eu_vat_territory,
+    ship_territory,
+    territory_name,
+)
 
-DEEMED_SUPPLIER_MAX_VALUE = 150.0  # EUR, intrinsic value of the consignment (Art. 14a(1))
-
-# Countries forming one VAT territory with a member state.
-SAME_VAT_TERRITORY = {"MC": "FR"}
-
-# French overseas departments: own ISO codes, or FR addresses with these postal prefixes.
-FRENCH_OVERSEAS_DEPARTMENTS = {
-    "GP": "971",  # Guadeloupe
-    "MQ": "972",  # Martinique
-    "GF": "973",  # Guyane
-    "RE": "974",  # Réunion
-    "YT": "976",  # Mayotte
-}
-_DOM_BY_ZIP_PREFIX = {prefix: code for code, prefix in FRENCH_OVERSEAS_DEPARTMENTS.items()}
-# Other French overseas collectivities, outside the EU VAT territory too (9750x St-Pierre,
-# 977xx St-Barthélemy/St-Martin, 986-988 Wallis, Polynésie, Nouvelle-Calédonie).
-_FR_OUTSIDE_VAT_ZIP_PREFIXES = ("975", "977", "978", "984", "986", "987", "988")
+DEEMED_SUPPLIER_MAX_VALUE = 150.0  # EUR, intrinsic value of an imported consignment (art. 14a(1))
 
 
 class Regime(enum.StrEnum):
@@ -54,24 +40,32 @@ class VatStatus(enum.StrEnum):
 
 @dataclass(frozen=True)
 class RegimeInput:
-    company_country: str
+    company_country: str  # where the seller is established
     ship_country: str
     ship_zip: str = ""
     vat_status: VatStatus = VatStatus.NONE
     is_business: bool = False
-    above_oss_threshold: bool = False
-    deemed_supplier_channel: bool = False
-    consignment_value: float | None = None  # EUR; only meaningful with a deemed-supplier channel
-    buyer_vat_country: str = ""  # prefix of the buyer's VAT number (EL, DE...), when there is one
+    above_oss_threshold: bool = False  # threshold exceeded or destination taxation elected (art. 59c)
+    deemed_supplier_channel: bool = False  # the platform declares itself deemed supplier (art. 14a)
+    consignment_value: float | None = None  # EUR, intrinsic value: goods without VAT nor transport
+    buyer_vat_country: str = ""  # prefix of the buyer's VAT number (EL, DE, XI...), when there is one
+    ship_state: str = ""  # subdivision of the ship-to (ES-CN, FI-01...)
+    dispatch_country: str = ""  # where the goods leave from (warehouse); default: the company's country
 
 
 # Why a regime applies: code -> English text; the Odoo layer translates each code.
 REASONS = {
     "export_dom": "Ship-to {dest} is a French overseas department, outside the EU VAT territory: export.",
+    "export_territory": "Ship-to {dest} is outside the EU VAT area (art. 6 of directive 2006/112/EC): exempt "
+                        "export.",
     "export": "Ship-to {dest} is outside the EU VAT territory: exempt export.",
     "deemed_supplier": "Imported consignment of {value} EUR (at most {limit}) sold through a deemed-supplier "
                        "platform: the platform collects the VAT.",
+    "deemed_supplier_non_eu": "Seller established outside the EU, goods sold in the EU through a deemed-supplier "
+                              "platform: the platform collects the VAT.",
     "domestic": "Ship-to {dest}: domestic supply.",
+    "domestic_home_vat": "Buyer identified for VAT in {home}, goods shipped to {dest}: neither an exempt "
+                         "intra-Community supply nor a distance sale, {home} VAT applies.",
     "intra_eu_b2b": "Business buyer with a VIES-valid VAT number, goods leave {home} for {dest}: exempt "
                     "intra-Community supply, reverse charge.",
     "eu_b2c_oss": "Distance sale to {dest} ({why}) above the EU threshold: destination VAT through OSS.",
@@ -82,15 +76,14 @@ B2C_WHY = {
     "consumer": "consumer",
     "pending": "VAT number check pending, taxed as a consumer meanwhile",
     "invalid": "VAT number not valid, taxed as a consumer",
-    "home_vat_number": "buyer identified for VAT in {home}, not in another member state",
 }
 
 
 @dataclass(frozen=True)
 class RegimeDecision:
     regime: Regime
-    tax_country: str  # whose VAT rates apply ("" when exempt)
-    destination: str  # ship-to territory after normalisation (RE for a 974xx FR address...)
+    tax_country: str  # whose VAT rates apply ("" when exempt; XI for Northern Ireland)
+    destination: str  # ship-to territory after normalisation (RE for a 974xx FR address, ES-CN...)
     reason_code: str  # key of REASONS
     reason_args: dict = field(default_factory=dict, hash=False, compare=False)  # dest, home, value, limit, why
 
@@ -111,49 +104,28 @@ class RegimeDecision:
         return standard_rate(self.tax_country, on_date) if self.tax_country else 0.0
 
 
-def ship_territory(country, zip_code=""):
-    """Normalise the ship-to to a VAT territory code.
-
-    FR addresses with a 971-976 postal code become their overseas department code; other
-    overseas collectivities become ``"FR-OM"`` (outside the VAT territory); Monaco maps to FR.
-    """
-    country = iso_country(country)
-    zip_digits = re.sub(r"\D", "", zip_code or "")
-    if country == "FR" and len(zip_digits) == 5:
-        dom = _DOM_BY_ZIP_PREFIX.get(zip_digits[:3])
-        if dom:
-            return dom
-        if zip_digits.startswith(_FR_OUTSIDE_VAT_ZIP_PREFIXES):
-            return "FR-OM"
-    return SAME_VAT_TERRITORY.get(country, country)
-
-
-def is_eu_vat_territory(territory):
-    return territory in EU_MEMBER_STATES
-
-
 def decide_regime(data: RegimeInput) -> RegimeDecision:
     """Apply the decision table to one order. Pure function of ``data``."""
     home = iso_country(data.company_country)
-    dest = ship_territory(data.ship_country, data.ship_zip)
     home_territory = SAME_VAT_TERRITORY.get(home, home)
+    dest = ship_territory(data.ship_country, data.ship_zip, data.ship_state)
 
     if not is_eu_vat_territory(dest):
-        code = "export_dom" if dest in FRENCH_OVERSEAS_DEPARTMENTS else "export"
-        return RegimeDecision(Regime.EXPORT, "", dest, code, {"dest": dest})
-
-    if (data.deemed_supplier_channel and not data.is_business and data.consignment_value is not None
-            and data.consignment_value <= DEEMED_SUPPLIER_MAX_VALUE):
-        return RegimeDecision(Regime.DEEMED_SUPPLIER, "", dest, "deemed_supplier", {
-            "value": f"{data.consignment_value:.2f}", "limit": f"{DEEMED_SUPPLIER_MAX_VALUE:.0f}"})
-
-    if dest == home_territory:
+        return _export(dest)
+    deemed = _deemed_supplier(data, home_territory, dest)
+    if deemed:
+        return deemed
+    if dest == home_territory:  # place of supply where dispatch begins: art. 32; CGI art. 258 I
         return RegimeDecision(Regime.DOMESTIC, home_territory, dest, "domestic", {"dest": dest})
 
-    buyer_country = SAME_VAT_TERRITORY.get(iso_country(data.buyer_vat_country), iso_country(data.buyer_vat_country))
-    if data.is_business and data.vat_status == VatStatus.VALID and buyer_country == home_territory:
-        return _b2c(data, home_territory, dest, "home_vat_number")
-    if data.is_business and data.vat_status == VatStatus.VALID:
+    buyer = ship_territory(data.buyer_vat_country) if data.buyer_vat_country else ""
+    valid_business = data.is_business and data.vat_status == VatStatus.VALID
+    if valid_business and buyer == home_territory:
+        # buyer not identified in another member state: no exemption (art. 138(1)(b); CGI art. 262 ter I),
+        # not a distance sale (art. 14(4)(1): taxable buyer); supply where dispatch begins (art. 32)
+        return RegimeDecision(Regime.DOMESTIC, home_territory, dest, "domestic_home_vat",
+                              {"dest": dest, "home": home_territory})
+    if valid_business:  # art. 138(1); CGI art. 262 ter I
         return RegimeDecision(Regime.INTRA_EU_B2B, "", dest, "intra_eu_b2b", {"dest": dest, "home": home_territory})
 
     why = {
@@ -163,8 +135,42 @@ def decide_regime(data: RegimeInput) -> RegimeDecision:
     return _b2c(data, home_territory, dest, why)
 
 
+def _export(dest):
+    """Supply shipped outside the EU VAT area: exempt export (art. 146; CGI art. 262 I)."""
+    if dest in FRENCH_OVERSEAS_DEPARTMENTS:
+        return RegimeDecision(Regime.EXPORT, "", dest, "export_dom", {"dest": dest})
+    if dest in ART6_TERRITORIES:
+        return RegimeDecision(Regime.EXPORT, "", dest, "export_territory", {"dest": territory_name(dest)})
+    return RegimeDecision(Regime.EXPORT, "", dest, "export", {"dest": dest})
+
+
+def _deemed_supplier(data, home_territory, dest):
+    """The platform is the deemed supplier (art. 14a; the seller's supply to it is exempt, art. 136a) when:
+
+    * 14a(1): goods imported from outside the EU in a consignment of at most EUR 150;
+    * 14a(2): goods within the EU sold by a seller not established in the EU.
+
+    Only to consumers, only through a platform that declares itself deemed supplier. A seller
+    established in the EU shipping from the EU is in neither case.
+    """
+    if not data.deemed_supplier_channel or data.is_business:
+        return None
+    dispatch = ship_territory(data.dispatch_country or home_territory)
+    if not is_eu_vat_territory(dispatch):
+        if data.consignment_value is None or data.consignment_value > DEEMED_SUPPLIER_MAX_VALUE:
+            return None
+        return RegimeDecision(Regime.DEEMED_SUPPLIER, "", dest, "deemed_supplier", {
+            "value": f"{data.consignment_value:.2f}", "limit": f"{DEEMED_SUPPLIER_MAX_VALUE:.0f}"})
+    if not is_eu_vat_territory(home_territory):
+        return RegimeDecision(Regime.DEEMED_SUPPLIER, "", dest, "deemed_supplier_non_eu", {"dest": dest})
+    return None
+
+
 def _b2c(data, home_territory, dest, why):
-    """Distance sale to a consumer (or a buyer treated as one); ``why`` is a key of B2C_WHY."""
+    """Distance sale to a consumer (or a buyer treated as one, art. 14(4)(1)); ``why`` is a key of B2C_WHY.
+
+    Home VAT within the threshold, destination VAT above it or after the option (art. 33(a), 59c).
+    """
     args = {"dest": dest, "home": home_territory, "why": why}
     if data.above_oss_threshold:
         return RegimeDecision(Regime.EU_B2C_OSS, dest, dest, "eu_b2c_oss", args)
