@@ -9,5 +9,7 @@ from . import marketplace_channel
 from . import marketplace_outbox
 from . import marketplace_order_importer
 from . import sale_order
+from . import sale_order_reconcile
+from . import importer_vat_facts
 from . import account_move
 from . import stock_picking
