@@ -5,7 +5,8 @@ A transport talks to one marketplace API and returns orders in the normalized sh
 Odoo addons configure and orchestrate it. The core (this module, ``base``, ``http``,
 ``normalized``, ``webhook``) knows no marketplace; each connector is a module of its own
 (``octopia``, ``shopify``, ``woocommerce``, ``prestashop``, ``wix``) that registers its transport
-with ``@register_transport`` when imported, and ``vies`` is the EU VAT number check client.
+with ``@register_transport`` when imported, and ``vies`` / ``vies_rest`` are the EU VAT number check
+clients (SOAP and REST).
 """
 from .base import MarketplaceTransport, TransportConfig, get_transport_class, register_transport
 from .exceptions import (

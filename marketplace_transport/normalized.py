@@ -131,6 +131,7 @@ class NormalizedLine:
     name: str = ""
     discount_amount: float = 0.0  # total discount on the line (same tax basis as unit_price)
     tax_rate: float | None = None  # percent, when the marketplace states it
+    tax_amount: float | None = None  # VAT of the line after its discount, when the marketplace states it
     shippable: bool = True  # False: shipped by the marketplace (fulfilment), never by us
     status: str = ""  # raw line status, for information
     cancel_requested: bool = False
@@ -162,6 +163,8 @@ class NormalizedLine:
             self.tax_rate = to_amount(self.tax_rate, f"{where} tax rate")
             if not 0 <= self.tax_rate < 100:
                 raise InvalidOrderError(f"{where}: tax rate {self.tax_rate} out of range")
+        if self.tax_amount is not None:
+            self.tax_amount = to_amount(self.tax_amount, f"{where} tax amount")
         return self
 
 
@@ -187,10 +190,12 @@ class NormalizedOrder:
     prices_include_tax: bool = True
     shipping_amount: float = 0.0
     shipping_tax_rate: float | None = None
+    shipping_tax_amount: float | None = None  # VAT of the shipping, when stated
     fees: list = field(default_factory=list)  # marketplace fees, informative
     total_amount: float | None = None  # what the buyer paid, to check our totals against
     is_business: bool = False
     paid: bool = False
+    paid_amount: float | None = None  # what the buyer paid, VAT included, when stated (else derived, see below)
     raw: dict = field(default_factory=dict)  # payload kept for audit (secrets never in it)
     warnings: list = field(default_factory=list)  # what cleaning dropped or cut, shown on the order
 
@@ -227,8 +232,10 @@ class NormalizedOrder:
         self.shipping_amount = to_amount(self.shipping_amount, "shipping amount")
         if self.shipping_amount < 0:
             raise InvalidOrderError(f"negative shipping amount {self.shipping_amount}")
-        if self.total_amount is not None:
-            self.total_amount = to_amount(self.total_amount, "order total")
+        for name, label in (("total_amount", "order total"), ("shipping_tax_amount", "shipping tax amount"),
+                            ("paid_amount", "paid amount")):
+            if getattr(self, name) is not None:
+                setattr(self, name, to_amount(getattr(self, name), label))
         self.customer_external_id = clean_text(self.customer_external_id, 128)
         self.fees = [NormalizedFee(clean_text(f.label, 128), to_amount(f.amount, "fee")) for f in self.fees]
         return self
@@ -251,6 +258,26 @@ class NormalizedOrder:
     @property
     def buyer_vat(self):
         return self.billing.vat
+
+    @property
+    def stated_tax(self):
+        """The VAT of the lines and shipping as the marketplace states it; None when one is missing."""
+        amounts = [line.tax_amount for line in self.lines]
+        if self.shipping_amount:
+            amounts.append(self.shipping_tax_amount)
+        return None if any(amount is None for amount in amounts) else round(sum(amounts), 2)
+
+    def paid_with_tax(self, prices_include_tax):
+        """What the buyer paid, VAT included: as stated, else the total on a tax-included basis, else the
+        tax-excluded total plus the stated VAT; None when unknown."""
+        if self.paid_amount is not None:
+            return self.paid_amount
+        if self.total_amount is None:
+            return None
+        if prices_include_tax:
+            return self.total_amount
+        tax = self.stated_tax
+        return None if tax is None else round(self.total_amount + tax, 2)
 
     @property
     def computed_total(self):

@@ -3,7 +3,8 @@
 ``ViesClient.check(vat)`` pre-checks the number's format with python-stdnum, then calls
 ``checkVat`` (or ``checkVatApprox`` with the requester's own VAT number when configured, which
 returns the consultation number ``requestIdentifier``) and returns a typed :class:`ViesResult`:
-valid, invalid, unavailable (retry later) or invalid input (do not retry).
+valid, invalid, unavailable (retry later) or invalid input (do not retry). The REST API client and
+the client falling back from one protocol to the other are in ``vies_rest.py``.
 """
 import enum
 import logging
@@ -49,6 +50,17 @@ def reset_breakers():
         _breakers.clear()
 
 
+def trip_breaker(url):
+    """Pause the checks sent to ``url`` for ``BREAKER_SECONDS``."""
+    with _breakers_lock:
+        _breakers[url] = time.monotonic() + BREAKER_SECONDS
+
+
+def breaker_open(url):
+    """True while the service at ``url`` is paused after being unreachable."""
+    return _breakers.get(url, 0.0) > time.monotonic()
+
+
 class ViesStatus(enum.StrEnum):
     VALID = "valid"
     INVALID = "invalid"
@@ -68,6 +80,8 @@ class ViesResult:
     error_code: str = ""  # fault string, TIMEOUT, SERVICE_UNAVAILABLE...
     message: str = ""
     extra: dict = field(default_factory=dict)
+    protocol: str = ""  # "soap" or "rest": the service that answered (or failed)
+    service_down: bool = False  # the service itself failed (not a member state): another protocol may answer
 
     @property
     def is_valid(self):
@@ -121,6 +135,21 @@ def _clean_text(value):
     return "" if value == "---" else value
 
 
+def unavailable(compact, prefix, code, message, down=None):
+    """An "unavailable" result; ``down`` (default: the code is SERVICE_UNAVAILABLE) says the service
+    itself failed, so that another protocol may be asked."""
+    _logger.info("VIES check of %s postponed: %s", compact, code)
+    return ViesResult(ViesStatus.UNAVAILABLE, compact, prefix, error_code=code, message=message,
+                      service_down=code == "SERVICE_UNAVAILABLE" if down is None else down)
+
+
+def postponed(compact, prefix, protocol):
+    """The result of a check not sent because the service was unreachable a moment ago."""
+    return ViesResult(ViesStatus.UNAVAILABLE, compact, prefix, error_code="SERVICE_UNAVAILABLE",
+                      message="VIES was unreachable a moment ago; check postponed", protocol=protocol,
+                      service_down=True)
+
+
 class ViesClient:
     """zeep client of the VIES ``checkVatService``.
 
@@ -129,6 +158,8 @@ class ViesClient:
         consultation number is returned
     :param timeout: seconds, for the WSDL download and each call
     """
+
+    protocol = "soap"
 
     def __init__(self, wsdl_url=DEFAULT_WSDL, requester_vat=None, timeout=10.0, session=None):
         self.wsdl_url = wsdl_url or DEFAULT_WSDL
@@ -156,11 +187,15 @@ class ViesClient:
             prefix, number = precheck(vat)
         except ValueError as exc:
             return ViesResult(ViesStatus.INVALID_INPUT, (vat or "").upper(), error_code="INVALID_INPUT",
-                              message=str(exc))
+                              message=str(exc), protocol=self.protocol)
         compact = prefix + number
-        if not force and _breakers.get(self.wsdl_url, 0.0) > time.monotonic():
-            return ViesResult(ViesStatus.UNAVAILABLE, compact, prefix, error_code="SERVICE_UNAVAILABLE",
-                              message="VIES was unreachable a moment ago; check postponed")
+        if not force and breaker_open(self.wsdl_url):
+            return postponed(compact, prefix, self.protocol)
+        result = self._ask(compact, prefix, number)
+        result.protocol = self.protocol
+        return result
+
+    def _ask(self, compact, prefix, number):
         try:
             service = self._service()
             if self.requester:
@@ -175,32 +210,23 @@ class ViesClient:
                 return ViesResult(ViesStatus.INVALID_INPUT, compact, prefix, error_code=code,
                                   message=f"VIES refused the request: {code}")
             if code not in RETRYABLE_FAULTS:  # HTTP error page, unknown fault: the service is not there
-                return self._unavailable(compact, prefix, "SERVICE_UNAVAILABLE",
-                                         f"VIES could not answer ({exc.message or 'no detail'})"[:200])
-            return self._unavailable(compact, prefix, code, f"VIES could not answer: {code}")
+                return unavailable(compact, prefix, "SERVICE_UNAVAILABLE",
+                                   f"VIES could not answer ({exc.message or 'no detail'})"[:200])
+            return unavailable(compact, prefix, code, f"VIES could not answer: {code}")
         except requests.Timeout:
-            self._trip_breaker()
-            return self._unavailable(compact, prefix, "TIMEOUT", "VIES did not answer in time")
+            trip_breaker(self.wsdl_url)
+            return unavailable(compact, prefix, "TIMEOUT", "VIES did not answer in time", down=True)
         except (requests.RequestException, TransportError, ZeepError, OSError) as exc:
             # Connection refused, HTTP 5xx without a SOAP fault, unreadable WSDL...
-            self._trip_breaker()
+            trip_breaker(self.wsdl_url)
             detail = getattr(exc, "status_code", None) or type(exc).__name__
-            return self._unavailable(compact, prefix, "SERVICE_UNAVAILABLE", f"VIES is unreachable ({detail})")
+            return unavailable(compact, prefix, "SERVICE_UNAVAILABLE", f"VIES is unreachable ({detail})")
         except Exception as exc:  # noqa: BLE001 - e.g. zeep reading a non-XML error page: never block an import
             _logger.warning("VIES answer could not be read (%s)", type(exc).__name__, exc_info=True)
-            self._trip_breaker()
-            return self._unavailable(compact, prefix, "SERVICE_UNAVAILABLE",
-                                     f"VIES answer could not be read ({type(exc).__name__})")
+            trip_breaker(self.wsdl_url)
+            return unavailable(compact, prefix, "SERVICE_UNAVAILABLE",
+                               f"VIES answer could not be read ({type(exc).__name__})")
         return self._result(compact, prefix, answer)
-
-    def _trip_breaker(self):
-        with _breakers_lock:
-            _breakers[self.wsdl_url] = time.monotonic() + BREAKER_SECONDS
-
-    @staticmethod
-    def _unavailable(compact, prefix, code, message):
-        _logger.info("VIES check of %s postponed: %s", compact, code)
-        return ViesResult(ViesStatus.UNAVAILABLE, compact, prefix, error_code=code, message=message)
 
     @staticmethod
     def _result(compact, prefix, answer):

@@ -14,6 +14,7 @@
         "views/marketplace_vat_check_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
+        "views/res_company_views.xml",
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
         "views/marketplace_channel_views.xml",

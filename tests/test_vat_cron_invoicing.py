@@ -18,6 +18,8 @@ class TestInvoiceOnConfirmationThroughCron(OctopiaSimulatorCase):
             order["billingAddress"].update(countryCode="FR", postalCode="75011", companyVatNumber="", companyName="")
             for line in order["lines"]:
                 line["shippingAddress"].update(countryCode="FR", postalCode="75011")
+                for tax in line["sellingPrice"]["taxes"]:  # French VAT, as charged to a French consumer
+                    tax["rate"] = 20.0
         self.run_cron()
         sales = self.channel_orders()
         self.assertEqual(len(sales), 3)

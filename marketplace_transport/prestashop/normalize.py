@@ -141,6 +141,8 @@ class PrestashopNormalizer:
             shipping_amount=(shipping_incl if incl else shipping_excl) + wrapping,
             shipping_tax_rate=self._rate(shipping_incl, shipping_excl),
             total_amount=to_amount(payload.get(f"total_paid_{suffix}"), "order total"),
+            paid_amount=(to_amount(payload["total_paid_tax_incl"], "paid amount")
+                         if payload.get("total_paid_tax_incl") not in (None, "") else None),
             is_business=bool(billing.company_name or billing.vat),
             paid=payload.get("valid") == "1",
             raw=payload,

@@ -84,7 +84,9 @@ class ShopifyNormalizer:
             shipping_amount=sum(money(s, "discounted_price" if s.get("discounted_price") is not None else "price")
                                 for s in shipping_lines),
             shipping_tax_rate=_tax_rate(shipping_lines[0]) if shipping_lines else None,
+            shipping_tax_amount=_tax_total(shipping_lines, money),
             total_amount=round(total, 2),
+            paid_amount=money(payload, "total_price"),
             is_business=bool(billing.vat or payload.get("company")),
             paid=financial in PAID_STATUSES,
             raw=payload,
@@ -105,6 +107,7 @@ class ShopifyNormalizer:
             unit_price=money(item, "price"),
             discount_amount=discount,
             tax_rate=_tax_rate(item),
+            tax_amount=_tax_total([item], money),
             shippable=item.get("requires_shipping", True) is not False,
             status=item.get("fulfillment_status") or "",
         )
@@ -138,6 +141,17 @@ def _tax_rate(item):
     if item.get("taxable") is False:
         return 0.0
     return None
+
+
+def _tax_total(items, money):
+    """VAT of line items or shipping lines: the sum of their ``tax_lines[].price`` (0.0 when not taxable)."""
+    amounts = []
+    for item in items:
+        tax_lines = item.get("tax_lines") or []
+        if not tax_lines and item.get("taxable") is not False:
+            return None
+        amounts.extend(money(t, "price") for t in tax_lines)
+    return round(sum(amounts), 2)
 
 
 def _attribute_key(name):

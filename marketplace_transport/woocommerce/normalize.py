@@ -71,7 +71,9 @@ class WooCommerceNormalizer:
             prices_include_tax=included,
             shipping_amount=round(shipping_amount, 2),
             shipping_tax_rate=_rate(shipping_lines[0], rates, "total") if shipping_lines else None,
+            shipping_tax_amount=round(sum(_amount(s, "total_tax") for s in shipping_lines), 2),
             total_amount=round(total, 2),  # on the prices' tax basis, as the pipeline compares it
+            paid_amount=_amount(payload, "total"),
             is_business=bool(billing.vat or billing.company_name),
             paid=bool(payload.get("date_paid_gmt") or payload.get("date_paid")) or status in PAID_STATUSES,
             raw=payload,
@@ -92,6 +94,7 @@ class WooCommerceNormalizer:
             unit_price=round(subtotal / quantity, 6),
             discount_amount=round(max(subtotal - total, 0.0), 2),
             tax_rate=_rate(item, rates, "subtotal"),
+            tax_amount=_amount(item, "total_tax"),
         )
 
     def _buyer_vat(self, payload):

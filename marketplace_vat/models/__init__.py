@@ -14,5 +14,7 @@ from . import marketplace_order_importer
 from . import sale_order_regime
 from . import sale_order
 from . import account_move_oss
+from . import sale_order_reconcile
+from . import importer_vat_facts
 from . import account_move
 from . import stock_picking

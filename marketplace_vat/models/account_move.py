@@ -1,10 +1,11 @@
-"""Marketplace invoices: VAT regime, legal mentions, adjustment line, payment, upload."""
+"""Marketplace invoices: VAT regime, legal and French mentions, adjustment lines, payment, upload."""
 
 from markupsafe import Markup, escape
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from ..vat import mentions as fr
 from .account_fiscal_position import VAT_REGIMES
 from .sale_order import VAT_CHECK_STATES
 
@@ -78,10 +79,67 @@ class AccountMove(models.Model):
     def _post(self, soft=True):
         self._marketplace_check_oss_taxes()
         return super()._post(soft)
+    # -- French mentions (sources: vat/mentions.py) --------------------------------------
+    def _marketplace_french_mention_lines(self):
+        """Lines printed on the invoice (report ``report_invoice.xml``); empty outside French customer invoices."""
+        self.ensure_one()
+        if self.move_type not in ("out_invoice", "out_refund") or self.company_id.country_id.code != "FR":
+            return []
+        lines = [self._marketplace_seller_mention()]
+        if self._marketplace_is_b2b():
+            buyer_siren = self._marketplace_buyer_siren()
+            if buyer_siren:
+                lines.append(fr.MENTION_BUYER_SIREN % buyer_siren)
+            lines += self._marketplace_payment_mentions()
+        return [line for line in lines if line]
+
+    def _marketplace_seller_mention(self):
+        """``SAS au capital de 10 000,00 € – SIREN 303265045 – RCS Paris`` (the parts that are known)."""
+        company = self.company_id
+        parts = []
+        if company.marketplace_legal_form and company.marketplace_share_capital:
+            capital = f"{fr.french_number(company.marketplace_share_capital)} {company.currency_id.symbol}"
+            parts.append(fr.MENTION_CAPITAL % {"form": company.marketplace_legal_form, "capital": capital})
+        siren = fr.first_siren(company.siret if "siret" in company._fields else "", company.company_registry,
+                               vat=company.vat)
+        if siren:
+            parts.append(fr.MENTION_SIREN % siren)
+        if company.marketplace_rcs_city:
+            parts.append(fr.MENTION_RCS % company.marketplace_rcs_city)
+        return " – ".join(parts)
+
+    def _marketplace_is_b2b(self):
+        """A business buyer: the marketplace says so, else a company or a VAT number on the partner."""
+        self.ensure_one()
+        sale = self._marketplace_sale_order() if self.marketplace_channel_id else None
+        if sale:
+            return sale.marketplace_is_business
+        partner = self.commercial_partner_id
+        return bool(partner.is_company or partner.vat)
+
+    def _marketplace_buyer_siren(self):
+        """The buyer's SIREN where known: its SIRET or company registry, else its French VAT number."""
+        partner = self.commercial_partner_id
+        registry = partner.company_registry if partner.country_id.code in (False, "FR") else ""
+        return fr.first_siren(partner.siret if "siret" in partner._fields else "", registry,
+                              vat=self.marketplace_buyer_vat or partner.vat)
+
+    def _marketplace_payment_mentions(self):
+        """Escompte, late-payment penalty rate and the 40 EUR recovery indemnity (C. com. L441-9 I)."""
+        term = self.invoice_payment_term_id
+        if term.early_discount:
+            discount = fr.MENTION_DISCOUNT % {"percent": fr.french_percent(term.discount_percentage),
+                                              "days": term.discount_days}
+        else:
+            discount = fr.MENTION_NO_DISCOUNT
+        rate = self.company_id.marketplace_late_penalty_rate
+        penalty = fr.PENALTY_RATE % fr.french_percent(rate) if rate else fr.PENALTY_LEGAL_RATE
+        return [discount, fr.MENTION_PENALTY % penalty, fr.MENTION_INDEMNITY % fr.RECOVERY_INDEMNITY_EUR]
 
     # -- adjustment, payment, upload ----------------------------------------------------
-    def _marketplace_add_adjustment_line(self, amount, channel):
-        """An explicit, untaxed line making the invoice total equal to the marketplace total."""
+    def _marketplace_add_adjustment_lines(self, parts, channel):
+        """Explicit lines making the invoice total equal to the marketplace total, one per tax group with
+        that group's taxes (``parts``: ``[(taxes, amount)]``): no taxable amount leaves its VAT rate."""
         self.ensure_one()
         product = channel.adjustment_product_id
         if not product:
@@ -89,21 +147,28 @@ class AccountMove(models.Model):
                                        channel.name))
         self.write({"invoice_line_ids": [Command.create({
             "product_id": product.id,
-            "name": self.env._("Marketplace total adjustment (rounding)"),
+            "name": self.env._("Marketplace total adjustment (%s)",
+                               ", ".join(taxes.mapped("name")) or self.env._("no VAT")),
             "quantity": 1,
             "price_unit": amount,
-            "tax_ids": [Command.clear()],
-        })]})
-        self.message_post(body=self.env._("Adjustment line of %s added so that the total equals the marketplace total.",
-                                          amount))
+            "tax_ids": [Command.set(taxes.ids)],
+        }) for taxes, amount in parts]})
+        self.message_post(body=self.env._(
+            "Adjustment of %(amount)s added (%(parts)s) so that the total equals the marketplace total.",
+            amount=round(sum(amount for _taxes, amount in parts), 2),
+            parts=", ".join(f"{amount} {', '.join(taxes.mapped('name')) or '-'}" for taxes, amount in parts)))
 
-    def _marketplace_register_payment(self, journal):
+    def _marketplace_register_payment(self, journal, amount=None):
+        """Register a payment of ``amount`` (default: the residual); a different amount leaves the difference
+        open, for an accountant to see."""
         self.ensure_one()
         if self.payment_state in ("paid", "in_payment"):
             return self.env["account.payment"]
+        vals = {"journal_id": journal.id, "payment_date": self.invoice_date or fields.Date.context_today(self)}
+        if amount:
+            vals.update(amount=amount, payment_difference_handling="open")
         wizard = self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=self.ids).create({
-                "journal_id": journal.id, "payment_date": self.invoice_date or fields.Date.context_today(self)})
+            active_model="account.move", active_ids=self.ids).create(vals)
         return wizard._create_payments()
 
     def _marketplace_sale_order(self):

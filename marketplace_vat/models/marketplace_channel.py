@@ -24,8 +24,10 @@ class MarketplaceChannel(models.Model):
     totals_mismatch_policy = fields.Selection(
         [("adjust", "Add an adjustment line"), ("hold", "Hold the invoice for an accountant")],
         "When totals differ", default="hold", required=True,
-        help="The invoice total must equal the marketplace total (0.01 tolerance). Adjust: an explicit, untaxed "
-             "'Marketplace adjustment' line makes up the difference. Hold: the invoice stays draft with an activity.")
+        help="The invoice total must equal the marketplace total (0.01 tolerance) and its VAT the VAT the marketplace "
+             "states. Adjust: explicit 'Marketplace adjustment' lines, one per VAT rate with that rate's taxes, make "
+             "up a total difference. Hold: the invoice stays draft with an activity. A VAT rate or amount that "
+             "differs always holds the invoice.")
     adjustment_product_id = fields.Many2one(
         "product.product", "Adjustment product",
         default=lambda self: self.env.ref("marketplace_vat.product_marketplace_adjustment", raise_if_not_found=False))

@@ -5,6 +5,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from marketplace_transport.vies import ViesClient, ViesStatus, split_vat
+from marketplace_transport.vies_rest import ViesFallbackClient, ViesRestClient
 
 _logger = logging.getLogger(__name__)
 
@@ -15,6 +16,7 @@ CHECK_STATES = [
     ("unavailable", "VIES unavailable"),
     ("invalid_input", "Malformed number"),
 ]
+PROTOCOLS = [("soap", "SOAP"), ("rest", "REST API")]
 
 
 class MarketplaceVatCheck(models.Model):
@@ -34,6 +36,7 @@ class MarketplaceVatCheck(models.Model):
     error_code = fields.Char()
     message = fields.Char()
     attempts = fields.Integer(default=1)
+    protocol = fields.Selection(PROTOCOLS, "Answered through", help="The VIES service that gave this answer.")
 
     _sql_constraints = [("vat_unique", "UNIQUE(vat)", "One VIES check record per VAT number.")]
 
@@ -44,14 +47,24 @@ class MarketplaceVatCheck(models.Model):
 
     @api.model
     def _vies_client(self, company):
-        """The VIES client configured on ``company`` (WSDL URL, requester VAT for the consultation number)."""
+        """The VIES client configured on ``company``: its protocol first, the other one when it is down
+        (with the fallback on), each with the requester VAT for the consultation number."""
         requester = company.marketplace_vies_requester_vat if company.marketplace_vies_use_requester else False
+        protocols = ["soap", "rest"] if company.marketplace_vies_protocol != "rest" else ["rest", "soap"]
+        if not company.marketplace_vies_fallback:
+            protocols = protocols[:1]
+        return ViesFallbackClient([self._vies_protocol_client(company, name, requester) for name in protocols])
+
+    @api.model
+    def _vies_protocol_client(self, company, protocol, requester):
+        cls, url = (ViesRestClient, company.marketplace_vies_rest_url) if protocol == "rest" else (
+            ViesClient, company.marketplace_vies_wsdl_url)
+        timeout = company.marketplace_vies_timeout or 10
         try:
-            return ViesClient(company.marketplace_vies_wsdl_url or None, requester_vat=requester or None,
-                              timeout=company.marketplace_vies_timeout or 10)
+            return cls(url or None, requester_vat=requester or None, timeout=timeout)
         except ValueError:  # our own number is malformed: check without consultation number
             _logger.warning("Company %s: requester VAT number is malformed, VIES checks without it", company.id)
-            return ViesClient(company.marketplace_vies_wsdl_url or None, timeout=company.marketplace_vies_timeout or 10)
+            return cls(url or None, timeout=timeout)
 
     def _is_fresh(self, company):
         """A recent answer is reused; "unavailable" only for a few minutes (the cron retries it)."""
@@ -74,7 +87,7 @@ class MarketplaceVatCheck(models.Model):
             if result.status == ViesStatus.UNAVAILABLE:
                 # a stale answer is no evidence any more: the number is pending again, but the last
                 # registered name and consultation number stay for the accountant
-                vals = {key: vals[key] for key in ("state", "check_date", "error_code", "message")}
+                vals = {key: vals[key] for key in ("state", "check_date", "error_code", "message", "protocol")}
                 vals["attempts"] = record.attempts + 1
             else:
                 vals["attempts"] = 1
@@ -99,6 +112,7 @@ class MarketplaceVatCheck(models.Model):
             "address": result.address or False,
             "error_code": result.error_code or False,
             "message": result.message or False,
+            "protocol": result.protocol or False,
         }
 
     def _summary(self):

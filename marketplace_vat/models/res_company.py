@@ -5,6 +5,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from marketplace_transport.vies import DEFAULT_WSDL
+from marketplace_transport.vies_rest import DEFAULT_REST_URL
 
 from ..vat.rates import EU_MEMBER_STATES
 from ..vat.territories import NORTHERN_IRELAND, territory_country
@@ -44,6 +45,27 @@ class ResCompany(models.Model):
         for company in self:
             if not company.marketplace_vies_requester_vat:
                 company.marketplace_vies_requester_vat = company.vat
+
+    # -- VIES protocol, French invoice mentions (issue 19 items 8 and 6; printed by account_move.py)
+    marketplace_vies_protocol = fields.Selection(
+        [("soap", "SOAP (checkVatService)"), ("rest", "REST API")], "VIES protocol", default="soap", required=True,
+        help="The VIES service asked first. Both give the consultation number when our VAT number is sent.")
+    marketplace_vies_fallback = fields.Boolean(
+        "Fall back to the other protocol", default=True,
+        help="When the service asked first is down (unreachable, HTTP error, SERVICE_UNAVAILABLE), ask the other "
+             "one. A member state's outage is the same for both and is not asked twice.")
+    marketplace_vies_rest_url = fields.Char("VIES REST API", default=DEFAULT_REST_URL)
+    marketplace_legal_form = fields.Char(
+        "Legal form", help="SAS, SARL, SA...: printed on invoices with the share capital (Code de commerce L224-1, "
+                           "L227-1, R223-3).")
+    marketplace_share_capital = fields.Monetary("Share capital", currency_field="currency_id")
+    marketplace_rcs_city = fields.Char(
+        "RCS city", help="City of the commercial court registry (greffe) the company is registered with, printed "
+                         "as 'RCS <city>' after the SIREN (Code de commerce R123-237).")
+    marketplace_late_penalty_rate = fields.Float(
+        "Late-payment penalty rate (%/year)", digits=(5, 2),
+        help="Printed on business invoices (Code de commerce L441-9, L441-10). 0: the legal default, the "
+             "European Central Bank's latest refinancing rate plus 10 points.")
 
     # -- fiscal positions ----------------------------------------------------------------
     def action_marketplace_vat_setup(self):

@@ -15,6 +15,9 @@ class ResConfigSettings(models.TransientModel):
     marketplace_vies_requester_vat = fields.Char(
         related="company_id.marketplace_vies_requester_vat", readonly=False)
     marketplace_vies_cache_hours = fields.Integer(related="company_id.marketplace_vies_cache_hours", readonly=False)
+    marketplace_vies_protocol = fields.Selection(related="company_id.marketplace_vies_protocol", readonly=False)
+    marketplace_vies_fallback = fields.Boolean(related="company_id.marketplace_vies_fallback", readonly=False)
+    marketplace_vies_rest_url = fields.Char(related="company_id.marketplace_vies_rest_url", readonly=False)
 
     def action_marketplace_vat_setup(self):
         self.company_id.action_marketplace_vat_setup()

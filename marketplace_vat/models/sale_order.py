@@ -17,7 +17,8 @@ VAT_CHECK_STATES = [
 ]
 VIES_ATTEMPTS_BEFORE_ACTIVITY = 12  # about 6 hours of 30-minute cron runs
 INVOICE_HOLDS = [("vat_pending", "VAT check pending"), ("total_mismatch", "Totals differ"),
-                 ("error", "Invoicing error"), ("oss_tax", "OSS rate unknown")]
+                 ("vat_mismatch", "VAT differs"), ("error", "Invoicing error"),
+                 ("oss_tax", "OSS rate unknown")]
 
 
 class SaleOrder(models.Model):
@@ -144,7 +145,7 @@ class SaleOrder(models.Model):
             if channel.invoice_policy == "delivery" and not sale._marketplace_is_delivered():
                 continue
             drafts = sale.invoice_ids.filtered(lambda m: m.state == "draft" and m.move_type == "out_invoice")
-            if sale.marketplace_invoice_hold == "total_mismatch" and drafts:
+            if sale.marketplace_invoice_hold in ("total_mismatch", "vat_mismatch") and drafts:
                 continue  # waiting for an accountant
             if sale.invoice_status != "to invoice" and not drafts:
                 continue
@@ -186,24 +187,16 @@ class SaleOrder(models.Model):
         return 0.0 if float_compare(gap, 0.0, precision_rounding=max(rounding, 0.01)) == 0 else gap
 
     def _marketplace_finalize_invoice(self, invoice):
-        """Totals check (adjust or hold), post, register payment, upload to the marketplace."""
+        """VAT and totals check (adjust or hold, ``sale_order_reconcile.py``), post, register the amount
+        paid, upload to the marketplace."""
         self.ensure_one()
         channel = self.marketplace_channel_id
-        gap = self._marketplace_invoice_total_gap(invoice) if self.marketplace_total else 0.0
-        if gap and channel.totals_mismatch_policy == "adjust":
-            invoice._marketplace_add_adjustment_line(gap, channel)
-            gap = self._marketplace_invoice_total_gap(invoice)
-        if gap:
-            message = self.env._("Invoice total %(ours)s differs from the marketplace total %(theirs)s by %(gap)s: "
-                                 "check the taxes and prices, fix the draft invoice, then post it.",
-                                 ours=invoice.amount_total, theirs=self.marketplace_total, gap=gap)
-            self.write({"marketplace_invoice_hold": "total_mismatch", "marketplace_invoice_message": message})
-            invoice.marketplace_hold_reason = message
-            channel._schedule_error_activity(self.env._("Marketplace invoice total differs"), message, record=invoice)
-            return invoice
+        hold, message = self._marketplace_reconcile_invoice(invoice)
+        if hold:
+            return self._marketplace_hold_invoice(invoice, hold, message)
         invoice.action_post()
         self.write({"marketplace_invoice_hold": False, "marketplace_invoice_message": False})
         if channel.register_payment and self.marketplace_paid and channel.payment_journal_id:
-            invoice._marketplace_register_payment(channel.payment_journal_id)
+            self._marketplace_pay_invoice(invoice, channel.payment_journal_id)
         invoice._marketplace_upload()
         return invoice

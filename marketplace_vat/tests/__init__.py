@@ -6,3 +6,6 @@ from . import test_vat_page
 from . import test_oss_rates
 from . import test_oss_threshold
 from . import test_vat_territories
+from . import test_vat_mentions
+from . import test_vat_reconcile
+from . import test_vies_protocols

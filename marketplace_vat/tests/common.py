@@ -19,8 +19,10 @@ def make_french_seller(env, vies_wsdl_url=None, name="Vendeur FR"):
     env.user.company_id = company
     env = env(context=dict(env.context, allowed_company_ids=[company.id]))
     env["account.chart.template"].try_loading("fr", company=company, install_demo=False)
-    if vies_wsdl_url:
-        company.write({"marketplace_vies_wsdl_url": vies_wsdl_url, "marketplace_vies_timeout": 5})
+    if vies_wsdl_url:  # the simulator serves SOAP and REST: no check (nor fallback) leaves the machine
+        root = vies_wsdl_url.rsplit("/", 1)[0]
+        company.write({"marketplace_vies_wsdl_url": vies_wsdl_url, "marketplace_vies_timeout": 5,
+                       "marketplace_vies_rest_url": f"{root}/taxation_customs/vies/rest-api"})
     return company, env
 
 

@@ -97,7 +97,10 @@ class TestVatInvoicing(VatCase):
         adjustment = invoice.invoice_line_ids.filtered(lambda line: line.product_id == adjust_product)
         self.assertEqual(len(adjustment), 1)
         self.assertAlmostEqual(adjustment.price_unit, 0.03, places=2)
-        self.assertFalse(adjustment.tax_ids)
+        # issue 19 item 7: the adjustment carries the VAT of the lines it adjusts (it was untaxed, taking
+        # taxable money out of the VAT return)
+        self.assertEqual(adjustment.tax_ids, (invoice.invoice_line_ids - adjustment).tax_ids)
+        self.assertTrue(adjustment.tax_ids)
 
     def test_totals_mismatch_held_for_an_accountant(self):
         self.channel.totals_mismatch_policy = "hold"

@@ -2,7 +2,8 @@
 
 Serves a WSDL equivalent to the official one (``GET /checkVatService.wsdl``, also under the
 official path ``/taxation_customs/vies/checkVatService.wsdl``) whose soap:address points back at
-the simulator, and answers ``checkVat`` / ``checkVatApprox`` from a table:
+the simulator, and answers ``checkVat`` / ``checkVatApprox`` from a table (the REST API, same table
+and faults, is in ``vies_rest.py``):
 
 - ``state.valid``: registered numbers -> (name, address); Germany and Spain answer "---" as
   the real registries do;
@@ -65,6 +66,7 @@ class ViesState:
         self.faults = dict((number, code) for code, number in FAULT_NUMBERS.items())
         self.country_faults = {}
         self.down_code = None
+        self.rest_errors_with_200 = False  # REST errors as HTTP 200 (reported by clients) instead of 400/500
         self.checks = []  # (operation, country, number, answer) for assertions
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -115,6 +117,31 @@ def _parse(body):
     return operation.tag.split("}")[-1], fields
 
 
+def decide(state, operation, country, number, requester):
+    """``(fault, answer)`` of one check, whatever the protocol (``operation`` is logged in ``checks``).
+
+    ``answer``: country, number, valid, name, address, identifier (consultation number, only with a
+    registered requester, as the real service does).
+    """
+    country = country.upper()
+    number = re.sub(r"\s", "", number).upper()
+    fault = state.down_code or state.country_faults.get(country) or state.faults.get(country + number)
+    if not fault and (country not in VIES_PREFIXES or not re.fullmatch(r"[0-9A-Z+*]{2,12}", number)):
+        fault = "INVALID_INPUT"
+    if not fault and requester and requester not in state.valid:
+        fault = "INVALID_REQUESTER_INFO"
+    if fault:
+        state.checks.append((operation, country, number, fault))
+        return fault, None
+    known = state.valid.get(country + number)
+    trader_name, trader_address = known or ("---", "---")
+    if country in NO_TRADER_DATA:
+        trader_name = trader_address = "---"
+    state.checks.append((operation, country, number, "valid" if known else "invalid"))
+    return None, {"country": country, "number": number, "valid": known is not None, "name": trader_name,
+                  "address": trader_address, "identifier": state.next_identifier() if requester else ""}
+
+
 def register(app, name="vies"):
     """Add the VIES routes to ``app``; state lives in ``app.state[name]`` (a :class:`ViesState`)."""
     state = app.state.setdefault(name, ViesState())
@@ -135,32 +162,23 @@ def register(app, name="vies"):
             return soap_fault("Unreadable request", faultcode="env:Client")
         if operation not in ("checkVat", "checkVatApprox"):
             return soap_fault("INVALID_INPUT")
-        country = fields.get("countryCode", "").upper()
-        number = re.sub(r"\s", "", fields.get("vatNumber", "")).upper()
-        fault = state.down_code or state.country_faults.get(country) or state.faults.get(country + number)
-        if not fault and (country not in VIES_PREFIXES or not re.fullmatch(r"[0-9A-Z+*]{2,12}", number)):
-            fault = "INVALID_INPUT"
         requester = fields.get("requesterCountryCode", "").upper() + fields.get("requesterVatNumber", "").upper()
-        if not fault and operation == "checkVatApprox" and requester and requester not in state.valid:
-            fault = "INVALID_REQUESTER_INFO"
+        fault, answer = decide(state, operation, fields.get("countryCode", ""), fields.get("vatNumber", ""),
+                               requester)
         if fault:
-            state.checks.append((operation, country, number, fault))
             return soap_fault(fault)
-        known = state.valid.get(country + number)
-        valid = known is not None
-        trader_name, trader_address = known or ("---", "---")
-        if country in NO_TRADER_DATA:
-            trader_name = trader_address = "---"
-        parts = [_element("countryCode", country), _element("vatNumber", number),
+        parts = [_element("countryCode", answer["country"]), _element("vatNumber", answer["number"]),
                  _element("requestDate", f"{date.today().isoformat()}+01:00"),
-                 _element("valid", "true" if valid else "false")]
+                 _element("valid", "true" if answer["valid"] else "false")]
         if operation == "checkVat":
-            parts += [_element("name", trader_name), _element("address", trader_address)]
+            parts += [_element("name", answer["name"]), _element("address", answer["address"])]
         else:
-            parts += [_element("traderName", trader_name), _element("traderAddress", trader_address)]
-            parts.append(_element("requestIdentifier", state.next_identifier() if requester else ""))
-        state.checks.append((operation, country, number, "valid" if valid else "invalid"))
+            parts += [_element("traderName", answer["name"]), _element("traderAddress", answer["address"])]
+            parts.append(_element("requestIdentifier", answer["identifier"]))
         body = f'<ns2:{operation}Response xmlns:ns2="{TYPES_NS}">{"".join(parts)}</ns2:{operation}Response>'
         return Response(200, _envelope(body), content_type="text/xml; charset=utf-8")
 
+    from .vies_rest import register_rest  # the REST API beside SOAP, same state
+
+    register_rest(app, state)
     return state

@@ -23,7 +23,8 @@ def test_importing_every_transport_loads_no_odoo():
     assert forbidden == []
     assert {"marketplace_transport.octopia.rest", "marketplace_transport.octopia.soap",
             "marketplace_transport.shopify", "marketplace_transport.woocommerce", "marketplace_transport.prestashop",
-            "marketplace_transport.wix", "marketplace_transport.vies"} <= set(loaded)
+            "marketplace_transport.wix", "marketplace_transport.vies",
+            "marketplace_transport.vies_rest"} <= set(loaded)
 
 
 def test_each_connector_registers_its_transport_on_import():

@@ -105,6 +105,11 @@ def test_normalize_b2b_tax_excluded_discount_and_shipping():
     # tax-excluded prices: the total compared is the untaxed one
     assert order.total_amount == pytest.approx(2 * 25 + 12.5 - 5 + 9.90)
     assert order.paid and order.status == OrderStatus.TO_SHIP
+    # the VAT the shop states, line by line and for the shipping, and what the buyer paid (issue 19 item 7)
+    assert all(line.tax_amount is not None for line in order.lines) and order.shipping_tax_amount is not None
+    assert order.stated_tax == pytest.approx(float(payload["total_tax"]), abs=0.011)
+    assert order.paid_amount == pytest.approx(float(payload["total_price"]))
+    assert order.paid_with_tax(False) == pytest.approx(float(payload["total_price"]))
 
 
 def test_normalize_presentment_currency_and_fallbacks():

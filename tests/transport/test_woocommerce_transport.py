@@ -176,6 +176,8 @@ def test_normalize_prices_on_the_orders_tax_basis(included):
     assert order.total_amount == pytest.approx(order.computed_total, abs=0.02)
     assert hoodie.tax_rate == pytest.approx(20.0) and order.shipping_tax_rate == pytest.approx(20.0)
     assert order.billing.vat == "IT12345678901" and order.is_business
+    assert order.stated_tax == pytest.approx(float(payload["total_tax"]), abs=0.011)  # lines + shipping
+    assert order.paid_amount == pytest.approx(float(payload["total"]))
     assert order.billing.company_name == "Azienda Srl" and order.customer_external_id == "22"
     assert order.updated_at == START and order.paid and order.status == OrderStatus.TO_SHIP
 
