@@ -79,6 +79,7 @@ class AccountMove(models.Model):
     def _post(self, soft=True):
         self._marketplace_check_oss_taxes()
         return super()._post(soft)
+
     # -- French mentions (sources: vat/mentions.py) --------------------------------------
     def _marketplace_french_mention_lines(self):
         """Lines printed on the invoice (report ``report_invoice.xml``); empty outside French customer invoices."""
