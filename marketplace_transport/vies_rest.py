@@ -8,6 +8,10 @@ The request and answer shapes follow the Commission's published contract
 ``CommonResponse`` (``actionSucceed``, ``errorWrappers[].error``/``message``) with HTTP 400 or 500. As
 with SOAP, ``requestIdentifier`` (the consultation number) comes only when the requester is given.
 What the contract does not show is in :data:`REST_INFERRED`.
+
+VIES confirms a VAT number's validity (regulation (EU) 904/2010 art. 31); the answer with its consultation
+number is the seller's evidence of the buyer's status (implementing regulation (EU) 282/2011 art. 18(1)(a)),
+a condition of the intra-EU exemption (directive 2006/112/EC art. 138(1)(b)).
 """
 import logging
 from datetime import date

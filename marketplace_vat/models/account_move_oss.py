@@ -9,7 +9,8 @@ class MarketplaceVatMoveOss(models.AbstractModel):
     _description = "Marketplace VAT: OSS lines of an invoice"
 
     def _marketplace_check_oss_taxes(self):
-        """An OSS invoice is never posted with a home tax on a line: its destination rate was not derived."""
+        """An OSS invoice is never posted with a home tax on a line: its destination rate was not derived
+        (directive 2006/112/EC art. 33(a): the destination's VAT; art. 98: its rate for these goods)."""
         for move in self.filtered(lambda m: m.marketplace_vat_regime == "eu_b2c_oss" and m.is_sale_document()):
             lines = move._marketplace_oss_unmapped_lines()
             if lines:

@@ -1,5 +1,7 @@
 """Invoice against the marketplace: VAT rate and amount per rate, total, adjustment split per tax group,
-payment of the amount the marketplace says was paid (``vat/reconcile.py`` does the arithmetic)."""
+payment of the amount the marketplace says was paid (``vat/reconcile.py`` does the arithmetic; sources:
+CGI ann. II art. 242 nonies A I and directive 2006/112/EC art. 226 for the rate and VAT per rate, art. 73
+and 90 for an adjustment keeping its rate)."""
 from collections import defaultdict
 
 from odoo import fields, models

@@ -1,5 +1,8 @@
 """French invoice mentions in the rendered invoice: the seller's identity on every invoice (B2C and B2B),
 the buyer's SIREN and the payment terms on business invoices (issue 19 item 6)."""
+import ast
+from pathlib import Path
+
 from odoo.tests import tagged
 
 from .common import VatCase
@@ -9,6 +12,7 @@ FR_BUSINESS = {"name": "Claire Martin", "company_name": "Client SARL", "street":
                "city": "Lyon", "country_code": "FR", "email": "compta@client.example", "vat": "FR96552100554"}
 SELLER = "SAS au capital de 10 000,00 € – SIREN 303265045 – RCS Paris"
 PENALTY_LEGAL = "majoré de 10 points de pourcentage"
+DEMO_SETUP = Path(__file__).resolve().parents[2] / "scripts" / "demo_setup.py"
 INDEMNITY = "Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 €"
 
 
@@ -87,3 +91,16 @@ class TestVatMentions(VatCase):
         self.assertTrue(sale.invoice_ids._marketplace_french_mention_lines())
         bill = self.env["account.move"].new({"move_type": "in_invoice", "company_id": self.company.id})
         self.assertEqual(bill._marketplace_french_mention_lines(), [])
+
+    def test_demo_company_prints_its_mentions(self):
+        """``make run`` (scripts/demo_setup.py) makes the demo company a French SAS with its legal data."""
+        tree = ast.parse(DEMO_SETUP.read_text())
+        function = next(node for node in tree.body if getattr(node, "name", "") == "french_company_mentions")
+        namespace = {}
+        exec(compile(ast.Module([function], []), str(DEMO_SETUP), "exec"), namespace)  # pylint: disable=exec-used
+        self.company.write({"marketplace_legal_form": False, "marketplace_share_capital": 0.0,
+                            "marketplace_rcs_city": False, "company_registry": False})
+        namespace["french_company_mentions"](self.company)
+        self.assertEqual(self.company.country_id.code, "FR")
+        html = self.render(self.import_order("MEN-8", total_amount=24.0).invoice_ids)
+        self.assertIn(SELLER, html)

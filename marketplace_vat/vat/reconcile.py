@@ -4,6 +4,11 @@ Each invoice line is seen from both sides (:class:`LineView`): our tax rate and 
 tax basis, and what the marketplace stated for it (rate, amount on the same basis, VAT), ``None`` where
 it stated nothing. The checks give readable differences; :func:`adjustment_split` spreads a total gap
 over the tax groups, so that an adjustment never moves taxable money out of its VAT rate.
+
+Sources: an invoice states, per rate, the taxable amount and the VAT (CGI ann. II art. 242 nonies A I;
+directive 2006/112/EC art. 226(8) to (10)); VAT shown on an invoice is due (CGI art. 283, 3; directive
+art. 203); the taxable amount is all the consideration (directive art. 73, 90; CGI art. 266), so an
+adjustment keeps the VAT rate of what it adjusts.
 """
 from collections import defaultdict
 from dataclasses import dataclass
@@ -28,7 +33,7 @@ def _key(rate):
 
 
 def rate_differences(lines):
-    """``[(label, theirs, ours)]`` of the lines whose stated rate is not ours."""
+    """``[(label, theirs, ours)]`` of the lines whose stated rate is not ours (art. 226(9): the rate per line)."""
     return [(line.label, line.theirs_rate, line.rate) for line in lines
             if line.theirs and line.theirs_rate is not None and abs(line.theirs_rate - line.rate) > RATE_TOLERANCE]
 
@@ -69,7 +74,7 @@ def split(amount, weights):
 
 
 def adjustment_split(gap, lines):
-    """``[(group, amount)]`` adding up to ``gap``: what each tax group lacks against the marketplace's
+    """``[(group, amount)]`` adding up to ``gap`` (directive art. 73, 90: each share keeps its rate): what each tax group lacks against the marketplace's
     lines of the same rate when every marketplace line states its rate and amount; the rest (or the
     whole gap without those facts) in proportion of our amounts per group."""
     groups, ours, rate_of = [], defaultdict(float), {}
