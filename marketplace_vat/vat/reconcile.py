@@ -74,9 +74,10 @@ def split(amount, weights):
 
 
 def adjustment_split(gap, lines):
-    """``[(group, amount)]`` adding up to ``gap`` (directive art. 73, 90: each share keeps its rate): what each tax group lacks against the marketplace's
-    lines of the same rate when every marketplace line states its rate and amount; the rest (or the
-    whole gap without those facts) in proportion of our amounts per group."""
+    """``[(group, amount)]`` adding up to ``gap``, each share keeping its rate (directive art. 73, 90): what
+    each tax group lacks against the marketplace's lines of the same rate when every marketplace line
+    states its rate and amount; the rest (or the whole gap without those facts) in proportion of our
+    amounts per group."""
     groups, ours, rate_of = [], defaultdict(float), {}
     for line in lines:
         if line.group not in ours:
