@@ -45,8 +45,8 @@ class AccountMove(models.Model):
         """``{"goods", "services"}`` of the invoiced lines; shipping and adjustment lines are accessories."""
         channel = self.marketplace_channel_id
         accessories = channel.shipping_product_id | channel.adjustment_product_id
-        lines = self.invoice_line_ids.filtered(lambda l: l.display_type == "product" and l.product_id
-                                               and l.product_id not in accessories)
+        lines = self.invoice_line_ids.filtered(lambda aml: aml.display_type == "product" and aml.product_id
+                                               and aml.product_id not in accessories)
         return {"services" if line.product_id.type == "service" else "goods" for line in lines} or {"goods"}
 
     def _marketplace_einvoice_notes(self):

@@ -5,10 +5,10 @@
 (the generic JSON one by default). When: an invoice's Factur-X once issued at posting; an e-reporting
 file from the e-reporting report's *Send to the platform*. Statuses are read back by a scheduled action.
 """
+from odoo import api, fields, models
+
 from marketplace_transport import MarketplaceError
 from marketplace_transport.einvoice_platform import FINAL, STATUSES, HttpPlatformClient
-
-from odoo import api, fields, models
 
 
 class MarketplaceEinvoicePlatform(models.AbstractModel):

@@ -53,7 +53,7 @@ class MarketplaceEreporting(models.TransientModel):
         einvoiced = 0.0
         for move in moves:
             category = move._marketplace_ereporting_category()
-            for line in move.line_ids.filtered(lambda l: l.display_type in ("product", "tax")):
+            for line in move.line_ids.filtered(lambda aml: aml.display_type in ("product", "tax")):
                 amount = -line.balance  # company currency (EUR for a French company)
                 if category == EINVOICED:
                     einvoiced += amount if line.display_type == "tax" else 0.0
@@ -65,10 +65,10 @@ class MarketplaceEreporting(models.TransientModel):
         return groups, einvoiced
 
     def _ledger_vat(self, moves):
-        lines = moves.line_ids.filtered(lambda l: l.display_type == "tax")
+        lines = moves.line_ids.filtered(lambda aml: aml.display_type == "tax")
         oss_taxes = self.env["account.fiscal.position"].search([
             ("company_id", "=", self.company_id.id), ("marketplace_vat_regime", "=", "eu_b2c_oss")]).tax_ids.tax_dest_id
-        oss_lines = lines.filtered(lambda l: l.tax_line_id in oss_taxes)
+        oss_lines = lines.filtered(lambda aml: aml.tax_line_id in oss_taxes)
         return -sum(lines.mapped("balance")), -sum(oss_lines.mapped("balance"))
 
     def action_compute(self):
@@ -84,7 +84,7 @@ class MarketplaceEreporting(models.TransientModel):
             for (day, category, rate, move_id), (base, tax, ids) in sorted(groups.items(), key=_sort_key)]
         vat_ledger, oss_ledger = self._ledger_vat(moves)
         reported = sum(self.line_ids.mapped("tax"))
-        oss = sum(self.line_ids.filtered(lambda l: l.category == "b2c_oss").mapped("tax"))
+        oss = sum(self.line_ids.filtered(lambda line: line.category == "b2c_oss").mapped("tax"))
         self.write({"vat_ledger": vat_ledger, "vat_einvoiced": einvoiced, "vat_reported": reported,
                     "vat_gap": rounding(vat_ledger - einvoiced - reported), "oss_ledger": oss_ledger,
                     "oss_reported": oss, "oss_gap": rounding(oss_ledger - oss)})
