@@ -77,9 +77,10 @@ class MarketplaceEinvoiceSubmission(models.Model):
         self.write({"platform_ref": answer.document_id, "state": answer.status, "message": answer.message[:250],
                     "last_check": fields.Datetime.now()})
         if changed and self.move_id:
+            label = dict(self._fields["state"]._description_selection(self.env))[answer.status]
             self.move_id.message_post(body=self.env._(
-                "Approved platform: %(doc)s is %(status)s. %(message)s", doc=self.name,
-                status=STATUSES[answer.status], message=answer.message))
+                "Approved platform: %(doc)s is %(status)s. %(message)s", doc=self.name, status=label,
+                message=answer.message))
 
     @api.model
     def _cron_refresh(self, limit=200):

@@ -21,7 +21,9 @@ class TestEreporting(EinvoiceCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.product_c = cls._make_product("SKU-C", 10.55)
-        cls.product_c.taxes_id = cls.env["account.chart.template"].ref("tva_reduite")  # French 5.5 %
+        reduced = cls.env["account.chart.template"].ref("tva_reduite")  # French 5.5 %, inactive in the chart
+        reduced.active = True
+        cls.product_c.taxes_id = reduced
 
     def sales_of_the_period(self):
         """One sale per regime and buyer kind, a reduced rate, and a credit note."""

@@ -19,6 +19,10 @@ class TestPlatform(EinvoiceCase):
         cls.company.write({"marketplace_pa_url": f"{cls.pa_server.url}{pa_sim.PREFIX}",
                            "marketplace_pa_token": cls.pa.token, "marketplace_pa_timeout": 5})
 
+    def setUp(self):
+        super().setUp()
+        self.pa.documents.clear()  # the double is shared by the class; invoice numbers repeat after rollbacks
+
     def test_issued_facturx_is_deposited_then_accepted_then_paid(self):
         sale = self.import_rendered("PA-1", ship=FR_BUSINESS, is_business=True, total_amount=24.0)
         invoice = sale.invoice_ids

@@ -4,7 +4,7 @@ From the posted customer invoices and credit notes of the company dated in the p
 count negative). Per line: taxable amount (the invoice lines' untaxed amounts), VAT (the tax lines),
 number of transactions (invoices and credit notes). Intra-EU B2B sales are listed invoice by invoice.
 Reconciled with the ledger: the VAT of every sale of the period = e-reported + e-invoiced VAT, and the
-OSS VAT of the extract = the VAT booked with the OSS positions' destination taxes.
+OSS VAT of the extract = the VAT booked with the OSS destination taxes (``marketplace_oss_country_id``).
 """
 import base64
 import csv
@@ -66,9 +66,7 @@ class MarketplaceEreporting(models.TransientModel):
 
     def _ledger_vat(self, moves):
         lines = moves.line_ids.filtered(lambda aml: aml.display_type == "tax")
-        oss_taxes = self.env["account.fiscal.position"].search([
-            ("company_id", "=", self.company_id.id), ("marketplace_vat_regime", "=", "eu_b2c_oss")]).tax_ids.tax_dest_id
-        oss_lines = lines.filtered(lambda aml: aml.tax_line_id in oss_taxes)
+        oss_lines = lines.filtered(lambda aml: aml.tax_line_id.marketplace_oss_country_id)  # OSS taxes and twins
         return -sum(lines.mapped("balance")), -sum(oss_lines.mapped("balance"))
 
     def action_compute(self):

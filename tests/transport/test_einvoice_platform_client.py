@@ -1,4 +1,4 @@
-"""The approved-platform client (``marketplace_transport/einvoice_platform.py``) against its test double on 127.0.0.1."""
+"""The approved-platform client (``marketplace_transport/einvoice_platform.py``) against its double on 127.0.0.1."""
 import pytest
 from marketplace_simulator import SimulatorApp, SimulatorServer
 from marketplace_simulator import einvoice_platform as pa_sim
