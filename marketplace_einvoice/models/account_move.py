@@ -71,11 +71,10 @@ class AccountMove(models.Model):
         return bool(shipping) and address(shipping) != address(self.partner_id)
 
     # -- issuing --------------------------------------------------------------------------
-    def _marketplace_pdf_renderable(self):
-        """Odoo renders a real PDF: wkhtmltopdf works, and not its HTML stand-in of test mode."""
-        if (config["test_enable"] or config["test_file"]) and not self.env.context.get("force_report_rendering"):
-            return False
-        return self.env["ir.actions.report"].get_wkhtmltopdf_state() == "ok"
+    def _marketplace_html_stand_in(self):
+        """Odoo's test mode: reports are rendered as HTML and no Factur-X is embedded (its own rule)."""
+        return bool((config["test_enable"] or config["test_file"])
+                    and not self.env.context.get("force_report_rendering"))
 
     def _marketplace_issue_einvoice(self):
         """Generate the Factur-X PDF/A-3 of the due invoices with Odoo's send flow, once.
@@ -85,7 +84,9 @@ class AccountMove(models.Model):
         due = self.filtered(lambda m: not m.invoice_pdf_report_id and m._marketplace_einvoice_due())
         if not due:
             return due
-        if not self._marketplace_pdf_renderable():
+        if self._marketplace_html_stand_in():
+            return self.browse()
+        if self.env["ir.actions.report"].get_wkhtmltopdf_state() != "ok":
             for move in due:
                 move.message_post(body=self.env._("Factur-X not issued: no PDF renderer (wkhtmltopdf)."))
             return self.browse()

@@ -22,11 +22,12 @@ class AccountMoveSend(models.AbstractModel):
 
     @api.model
     def _hook_invoice_document_after_pdf_report_render(self, invoice, invoice_data):
-        super()._hook_invoice_document_after_pdf_report_render(invoice, invoice_data)
+        result = super()._hook_invoice_document_after_pdf_report_render(invoice, invoice_data)
         options = invoice_data.get("ubl_cii_xml_options") or {}
         values = invoice_data.get("pdf_attachment_values")
         if options.get("ubl_cii_format") == FACTURX and values and invoice._marketplace_einvoice_profile():
             values["raw"] = self._marketplace_pdfa3(invoice, values["raw"])
+        return result
 
     @api.model
     def _marketplace_pdfa3(self, invoice, pdf):
