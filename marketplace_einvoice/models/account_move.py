@@ -95,6 +95,13 @@ class AccountMove(models.Model):
                 move, allow_raising=False, sending_methods=["manual"], invoice_edi_format=FACTURX)
         return due.filtered("invoice_pdf_report_id")
 
+    def _post(self, soft=True):
+        """Credit notes are issued at posting (invoices when ``marketplace_vat`` uploads them, below)."""
+        posted = super()._post(soft=soft)
+        posted.filtered(lambda m: m.move_type == "out_refund")._marketplace_issue_einvoice() \
+            ._marketplace_submit_to_platform()
+        return posted
+
     def _marketplace_upload(self, now=False):
         issued = self._marketplace_issue_einvoice()
         issued._marketplace_submit_to_platform()
