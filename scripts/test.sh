@@ -19,6 +19,8 @@ modules="${TEST_MODULES:-$OUR_MODULES}"
 cd "$ROOT"
 # Odoo's HttpCase runs google-chrome/chromium headless with --no-sandbox: Debian's chromium works as root.
 "$ROOT/scripts/ensure-package.sh" chromium "the browser tests (Odoo tours)" google-chrome chromium chromium-browser google-chrome-stable
+# Real invoice PDFs (Factur-X tests of marketplace_einvoice): Odoo renders reports with wkhtmltopdf.
+"$ROOT/scripts/ensure-package.sh" wkhtmltopdf "the Factur-X PDF tests" wkhtmltopdf
 
 run_pytest() {  # database, paths...: pytest's exit code, 5 (nothing collected) kept as is
   local database="$1"; shift

@@ -40,7 +40,7 @@ reqs="$venv/odoo-requirements.txt"
 grep -v -E '^(cbor2|python-ldap)[ =]' "$src/requirements.txt" > "$reqs"
 "$venv/bin/pip" install --quiet --upgrade "pip<25" "setuptools<70" wheel
 "$venv/bin/pip" install --quiet -r "$reqs" -c "$root/constraints.txt" \
-  cbor2 zeep requests python-stdnum phonenumbers pytest pytest-odoo hypothesis coverage websocket-client
+  cbor2 zeep requests python-stdnum phonenumbers pytest pytest-odoo hypothesis coverage websocket-client factur-x
 # Odoo runs from its source tree: a .pth puts it on the path, nothing is copied.
 site="$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
 echo "$src" > "$site/odoo-source.pth"

@@ -1,0 +1,4 @@
+from . import test_facturx
+from . import test_ereporting
+from . import test_platform
+from . import test_facturx_upload
