@@ -1,4 +1,5 @@
 from . import test_cdiscount_soap
+from . import test_cdiscount_soap_lifecycle
 from . import test_cdiscount_soap_refunds
 from . import test_octopia_rest_actions
 from . import test_octopia_rest_addresses
