@@ -57,6 +57,10 @@ class Capabilities:
     def partial_refund(self):
         return "partial" in self.refund_modes
 
+    @property
+    def amount_refund(self):
+        return "amount" in self.refund_modes
+
     @classmethod
     def of_transport(cls, transport_class):
         """Capabilities of a :class:`MarketplaceTransport` subclass (offers carry the stock)."""

@@ -69,9 +69,10 @@ class MarketplaceTransport:
     """
 
     channel_type = None
-    #: refunds this marketplace accepts: "full" only, or "partial" (lines, quantities, shipping)
+    #: refunds this marketplace accepts: "full", "partial" (lines, quantities, shipping) and
+    #: "amount" (an amount alone, without lines: a goodwill gesture); see ``RefundRequest.mode``
     refund_modes = ("full",)
-    #: human explanation shown by the refund wizard when partial refunds are not offered
+    #: human explanation shown by the refund wizard of what the marketplace cannot refund
     refund_limits = ""
     #: largest page the API serves; :attr:`page_size` caps the ``page_size`` option with it
     max_page_size = 100

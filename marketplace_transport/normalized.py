@@ -322,10 +322,18 @@ class RefundRequest:
     currency: str = "EUR"
     note: str = ""
     idempotency_key: str = ""
+    amount_only: bool = False  # an amount without lines or quantities (a goodwill gesture)
 
     @property
     def is_full(self):
-        return not self.lines
+        return not self.lines and not self.amount_only
+
+    @property
+    def mode(self):
+        """The refund mode a transport must offer (``refund_modes``): full, partial or amount."""
+        if self.amount_only:
+            return "amount"
+        return "partial" if self.lines else "full"
 
 
 @dataclass

@@ -11,8 +11,8 @@ from odoo.addons.marketplace_woocommerce import connector as woocommerce
 
 # type: (accept/refuse, offer push, stock push, invoice upload, refund modes, webhook route)
 EXPECTED = {
-    "octopia": (True, True, True, True, ("full",), None),
-    "cdiscount_soap": (True, False, False, False, ("full", "partial"), None),
+    "octopia": (True, True, True, True, ("full", "partial", "amount"), None),
+    "cdiscount_soap": (True, False, False, False, ("full", "partial", "amount"), None),
     "shopify": (False, False, False, False, ("full", "partial"), "/marketplace/webhook/shopify"),
     "woocommerce": (False, False, False, False, ("full", "partial"), "/marketplace/webhook/woocommerce"),
     "prestashop": (False, False, False, False, ("full",), None),

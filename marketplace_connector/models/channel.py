@@ -155,6 +155,9 @@ class MarketplaceChannel(models.Model):
     can_push_stock = fields.Boolean("Takes stock levels", compute="_compute_capabilities")
     can_upload_invoice = fields.Boolean("Takes invoice PDFs", compute="_compute_capabilities")
     can_refund_partial = fields.Boolean("Refunds some lines", compute="_compute_capabilities")
+    can_refund_amount = fields.Boolean(
+        "Refunds an amount", compute="_compute_capabilities",
+        help="The marketplace takes a refund of an amount alone (a goodwill gesture), without lines.")
 
     # -- relations and counters -----------------------------------------------------
     order_ids = fields.One2many("sale.order", "marketplace_channel_id")

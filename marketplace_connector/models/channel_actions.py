@@ -1,7 +1,7 @@
 """Marketplace channel: the buttons, offer push, ship, refund, accept and refuse, refund reasons."""
 from odoo import fields, models
 
-from marketplace_transport import MarketplaceError
+from marketplace_transport import MarketplaceError, UserInputError
 
 from .marketplace_outbox import NothingToSend
 
@@ -109,6 +109,11 @@ class MarketplaceChannelActions(models.AbstractModel):
         return self._get_transport().ship_order(request)
 
     def _send_refund(self, sale, request):
+        """Send a refund; a mode the marketplace does not offer is refused before any call."""
+        capabilities = self._connector_capabilities()
+        if request.mode not in capabilities.refund_modes:
+            raise UserInputError(capabilities.refund_limits or self.env._(
+                "This marketplace does not take this kind of refund."))
         return self._get_transport().refund_order(request)
 
     # -- acceptance (sent through the outbox, see channel_outbox.py) ---------------------

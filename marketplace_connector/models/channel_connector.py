@@ -28,6 +28,7 @@ class MarketplaceChannelConnector(models.AbstractModel):
             channel.can_push_stock = capabilities.stock_push
             channel.can_upload_invoice = capabilities.invoice_upload
             channel.can_refund_partial = capabilities.partial_refund
+            channel.can_refund_amount = capabilities.amount_refund
 
     def _connector_transport_options(self):
         """Options the connector adds to ``TransportConfig.options`` (its ``transport_options`` hook)."""

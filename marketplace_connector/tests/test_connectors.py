@@ -4,7 +4,7 @@ import json
 
 from odoo.tests import TransactionCase, tagged
 
-from marketplace_transport import MarketplaceTransport, get_transport_class
+from marketplace_transport import MarketplaceTransport, RefundLine, RefundRequest, UserInputError, get_transport_class
 from marketplace_transport.webhook import sign_hmac_sha256_base64
 
 from ..connector import (
@@ -150,3 +150,17 @@ class TestConnectors(TransactionCase):
         channel.invalidate_recordset()
         self.assertFalse(channel.can_accept or channel.can_push_offers, "no transport is registered by that name")
         self.assertEqual(channel.setup_help, self.Channel._get_setup_help()["default"])
+
+    def test_a_refund_mode_the_type_lacks_is_refused_before_any_call(self):
+        self._install_fake_type()
+        channel = self.Channel.create({"name": "Fake", "channel_type": FAKE, "base_url": "https://x.test"})
+        self.assertTrue(channel.can_refund_partial)
+        self.assertFalse(channel.can_refund_amount, "FakeTransport.refund_modes has no 'amount'")
+        calls = []
+        self.patch(FakeTransport, "refund_order", lambda transport, refund: calls.append(refund))
+        gesture = RefundRequest("F-1", "damaged", amount=5.0, amount_only=True)
+        self.assertEqual(gesture.mode, "amount")
+        with self.assertRaisesRegex(UserInputError, "Fake refund limits"):
+            channel._send_refund(self.env["sale.order"], gesture)
+        channel._send_refund(self.env["sale.order"], RefundRequest("F-1", "damaged", lines=[RefundLine("L1", 1)]))
+        self.assertEqual([refund.mode for refund in calls], ["partial"])

@@ -35,6 +35,7 @@ class SaleOrder(models.Model):
             "order_external_id": request.order_external_id, "reason": request.reason,
             "refund_shipping": request.refund_shipping, "amount": request.amount,
             "currency": request.currency, "note": request.note, "idempotency_key": request.idempotency_key,
+            "amount_only": request.amount_only,
             "lines": [[line.line_external_id, line.quantity, line.amount] for line in request.lines],
         }
         self.write({"refund_sync_state": "todo", "refund_sync_error": False})

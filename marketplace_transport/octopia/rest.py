@@ -41,6 +41,7 @@ from .rest_common import (
 )
 from .rest_normalize import OctopiaOrderNormalizer
 from .rest_offers import OctopiaOfferPackages
+from .rest_refunds import OctopiaRefunds
 
 __all__ = [
     "DEFAULT_SALES_CHANNEL",
@@ -56,8 +57,10 @@ _logger = logging.getLogger(__name__)
 
 
 @register_transport("octopia")
-class OctopiaRestTransport(OctopiaOrderNormalizer, OctopiaOrderActions, OctopiaOfferPackages, MarketplaceTransport):
-    """Octopia Seller API v2: orders, approval, shipments, cancellation requests, carriers,
+class OctopiaRestTransport(OctopiaOrderNormalizer, OctopiaRefunds, OctopiaOrderActions, OctopiaOfferPackages,
+                           MarketplaceTransport):
+    """Octopia Seller API v2: orders, approval, shipments, cancellation requests (order, lines),
+    commercial gestures, carriers,
     JSON offer packages and invoice upload.
 
     Options: ``account`` (SellerId, required), ``sales_channel`` (default ``CDISFR``),
@@ -66,7 +69,7 @@ class OctopiaRestTransport(OctopiaOrderNormalizer, OctopiaOrderActions, OctopiaO
     ``offer_poll_interval``, ``offer_poll_max``.
     """
 
-    refund_modes = ("full",)
+    refund_modes = ("full", "partial", "amount")
     refund_limits = REFUND_LIMITS
 
     def __init__(self, config, recorder=None, sleep=time.sleep, clock=time.time):

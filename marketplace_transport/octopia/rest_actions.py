@@ -1,5 +1,5 @@
-"""Order actions of the Octopia REST transport: approval, shipments, cancellation requests,
-carriers and reasons, invoice upload (mixed into :class:`.rest.OctopiaRestTransport`)."""
+"""Order actions of the Octopia REST transport: approval, shipments, carriers and cancellation
+reasons, invoice upload (refunds: :mod:`.rest_refunds`) (mixed into :class:`.rest.OctopiaRestTransport`)."""
 import logging
 import re
 from urllib.parse import quote
@@ -9,15 +9,12 @@ from marketplace_transport import MarketplaceError, RateLimitedError, TemporaryE
 from .rest_common import (
     APPROVAL_STATUS_KEY,
     CANCELLATION_REASON_KEYS,
-    CANCELLATION_REQUESTS_PATH,
     DEFAULT_SALES_CHANNEL,
-    FINAL_CANCELLED_STATUSES,
     INVOICE_FILE_PART,
     INVOICE_IMPORT_DONE,
     INVOICE_IMPORT_ERROR_KEYS,
     INVOICE_IMPORT_FAILED,
     INVOICE_IMPORT_PATH,
-    REFUND_LIMITS,
     SELLER_SUPPLY_MODE,
     SHIPPABLE_LINE_STATUSES,
     SHIPPED_STATUSES,
@@ -27,7 +24,7 @@ _logger = logging.getLogger(__name__)
 
 
 class OctopiaOrderActions:
-    """Accept, refuse, ship and refund orders; carriers, refund reasons, invoices."""
+    """Accept, refuse and ship orders; carriers, refund reasons, invoices."""
 
     def _send_once(self, send, already_done, operation):
         """Send a non-idempotent call; after a timeout/5xx re-read the order and stop if the
@@ -131,44 +128,6 @@ class OctopiaOrderActions:
                                               operation=operation, json=[parcel], retry=False),
                         already_done, operation)
         return {"order": order_id, "parcel": parcel}
-
-    def refund_order(self, refund):
-        """Full cancellation request (reason + shipping refund flag); refuses orders still
-        waiting for acceptance. Partial refunds raise :class:`UserInputError`."""
-        order_id = refund.order_external_id
-        if not refund.is_full:
-            raise UserInputError(f"Cannot refund Octopia order {order_id} partially. {REFUND_LIMITS}")
-        order = self.get_order(order_id) or {}
-        status = order.get("status")
-        if status == "WaitingAcceptance":
-            self.refuse_order(order_id)
-            return {"order": order_id, "refused": True}
-        if status in FINAL_CANCELLED_STATUSES:
-            raise UserInputError(f"Octopia order {order_id} is already {status}: nothing to refund.",
-                                 code="nothing_to_refund", params={"order": order_id})
-        if status == "Processing":
-            raise UserInputError(f"Octopia order {order_id} is still under Octopia controls (Processing); "
-                                 "retry once it is accepted.")
-        if order.get("cancellationDetails"):
-            return {"order": order_id, "already_requested": True}
-        reason = self._resolve_reason(refund.reason)
-        body = {"orderId": order_id, "reason": reason, "shippingCostRefund": bool(refund.refund_shipping)}
-        operation = f"refund order {order_id}"
-
-        def already_done():
-            return bool((self.get_order(order_id) or {}).get("cancellationDetails"))
-
-        response = self._send_once(
-            lambda: self._request("POST", CANCELLATION_REQUESTS_PATH, operation=operation, json=body,
-                                  retry=False), already_done, operation)
-        answer = {}
-        if response is not None and response.content:
-            try:
-                answer = response.json() or {}
-            except ValueError:
-                answer = {}
-        return {"order": order_id, "reason": reason, "shipping_refunded": body["shippingCostRefund"],
-                "cancellation_request_id": answer.get("cancellationRequestId", "") if isinstance(answer, dict) else ""}
 
     def _resolve_reason(self, reason):
         value = (reason or "").strip()

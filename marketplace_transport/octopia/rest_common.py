@@ -35,6 +35,27 @@ CANCELLATION_REASON_KEYS = ("code", "label")  # items of GET /cancellation-reaso
 INVOICE_FILE_PART = "file"  # multipart part name of POST /orders/{id}/invoice-documents
 SHIPPING_COST_PER_LINE = True  # sellingPrice.shippingCost is the line's shipping, not per unit
 INVOICE_IMPORT_ERROR_KEYS = ("errorMessage", "message", "integrationStatus")  # message of a failed file
+# Refunds. Paths and bodies: gitfcankaya/cdiscount-sdk OrdersApi.php (MIT) and the JWT roles
+# ORDER-PARTIAL-CANCELLATION-REQUESTS_POST; fixtures and evidence in tests/fixtures/octopia/SOURCE.md.
+PARTIAL_CANCELLATION_PATH = "/order-partial-cancellation-requests"
+GESTURE_REQUESTS_PATH = "/order-commercial-gesture-requests"
+GESTURE_AMOUNTS_PATH = "/orders/{order_id}/commercial-gestures-available-amounts"
+GESTURE_OTHER_REASON = "Other"  # needs reasonDetails (one public client checks it)
+GESTURE_STATUSES = ("Shipped", "Delivered")  # [INFERRED] one public client refuses gestures before
+GESTURE_REASONS = ("MissingProduct", GESTURE_OTHER_REASON)  # [INFERRED] the only values seen published
+GESTURE_ALLOWABLE_KEY = "allowableAmount"  # [INFERRED] key of the available-amounts answer
+REQUEST_ID_KEYS = ("requestId", "cancellationRequestId", "partialCancellationRequestId", "id")  # [INFERRED]
+
+
+def partial_cancellation_body(order_id, lines, reason, refund_shipping):
+    """[INFERRED] ``POST /order-partial-cancellation-requests`` body: the SDK's top level
+    ``{orderSellerId, lines, shippingCostRefund}``; the line items ``{lineId, offerId, reason,
+    shippingCostRefund}`` come from one other public client only. No quantity: whole lines."""
+    return {"orderSellerId": order_id, "shippingCostRefund": bool(refund_shipping), "lines": [
+        {"lineId": line_id, "offerId": offer_id, "reason": reason, "shippingCostRefund": bool(refund_shipping)}
+        for line_id, offer_id in lines]}
+
+
 # Orders not yet InPreparation may come without any address (shipping address from InPreparation,
 # reference §2.3): they import with a placeholder buyer in the sales channel's country, e.g. CDISFR -> FR.
 ADDRESS_MASKED_STATUSES = ("Processing", "WaitingAcceptance", "Accepted")
@@ -66,10 +87,11 @@ FINAL_CANCELLED_STATUSES = ("Cancelled", "Refused", "Rejected")
 PAID_STATUSES = (OrderStatus.TO_SHIP, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
 
 REFUND_LIMITS = (
-    "Octopia only accepts a cancellation request for the whole order, with a reason from its list "
-    "and an optional refund of the shipping costs. Partial amounts and line refunds are not "
-    "possible through the API: make them from the Octopia seller back office. Before acceptance, "
-    "cancelling means refusing the order.")
+    "Octopia takes a cancellation request for the whole order or for whole lines (all the units of "
+    "a line), with a reason from its list and an optional refund of the shipping costs, and an "
+    "amount alone (commercial gesture) on shipped or delivered orders, up to the amount Octopia "
+    "allows. Part of a line's units cannot be cancelled: refund them as an amount. Before "
+    "acceptance, cancelling the whole order means refusing it.")
 
 
 def _iso(dt):

@@ -19,7 +19,7 @@ from marketplace_transport.http import redact_url
 from . import soap_requests as req
 from .soap_client import CdiscountSoapSession
 from .soap_normalize import LEGACY_STATUS_MAP, REFUNDED_LINE_STATES, normalize_order
-from .soap_requests import DEFAULT_STATES, REFUND_MODES, REFUND_MOTIVES
+from .soap_requests import DEFAULT_STATES, GESTURE_MOTIVES, REFUND_MODES, REFUND_MOTIVES
 from .soap_wsdl import BINDING, TNS
 
 __all__ = ["BINDING", "DEFAULT_STATES", "LEGACY_STATUS_MAP", "REFUND_MODES", "REFUND_MOTIVES",
@@ -35,9 +35,10 @@ class CdiscountSoapTransport(CdiscountSoapSession):
     ``refund_mode`` (Claim/Retraction).
     """
 
-    refund_modes = ("full", "partial")
+    refund_modes = ("full", "partial", "amount")
     refund_limits = ("Cdiscount legacy refunds whole order lines (all units of a line) with a "
-                     "shipping-refund flag per line; amounts and partial quantities are not accepted.")
+                     "shipping-refund flag per line, or an amount alone as a commercial gesture with a "
+                     "gesture motive (131-139); partial quantities of a line are not accepted.")
 
     # -- connection -------------------------------------------------------------------
     def check_connection(self):
@@ -157,6 +158,8 @@ class CdiscountSoapTransport(CdiscountSoapSession):
         A line Cdiscount refuses (``SellerRefundResult.OperationSuccess`` false) raises RemoteError
         naming it with Cdiscount's ``ErrorMessage``, and the lines refunded with it.
         """
+        if refund.amount_only:
+            return self._commercial_gesture(refund)
         mode = self._refund_mode(refund)
         order = self.get_order(refund.order_external_id)
         lines = {line.get("SellerProductId"): line for line in order.get("OrderLineList") or [] if line}
@@ -168,6 +171,23 @@ class CdiscountSoapTransport(CdiscountSoapSession):
             raise RemoteError(self._refused_text(refund.order_external_id, refunded, refused),
                               details={"refunded": refunded, "refused": refused})
         return {"order": refund.order_external_id, "lines": wanted, "motive": refund.reason, "mode": mode}
+
+    def _commercial_gesture(self, refund):
+        """CreateRefundVoucher with one CommercialGestureList item (Amount, MotiveId)."""
+        order_number = refund.order_external_id
+        motives = dict(GESTURE_MOTIVES)
+        if str(refund.reason) not in motives:
+            raise UserInputError(f"Cannot refund an amount on order {order_number}: choose a commercial-gesture "
+                                 f"motive ({', '.join(f'{k} {v}' for k, v in GESTURE_MOTIVES)}).")
+        amount = round(float(refund.amount or 0), 2)
+        if amount <= 0:
+            raise UserInputError(f"Cannot refund an amount on order {order_number}: the amount must be positive.")
+        result = self.call("CreateRefundVoucher", check=False,
+                           request=req.gesture_request(order_number, amount, refund.reason))
+        message = req.gesture_refusal(result)
+        if message:
+            raise RemoteError(f"CreateRefundVoucher: order {order_number}: commercial gesture refused: {message}")
+        return {"order": order_number, "amount": amount, "motive": refund.reason}
 
     def _refund_mode(self, refund):
         motives = dict(REFUND_MOTIVES)
@@ -216,4 +236,5 @@ class CdiscountSoapTransport(CdiscountSoapSession):
         return [(c.get("Name"), c.get("Name")) for c in result.get("CarrierList") or [] if c and c.get("Name")]
 
     def list_refund_reasons(self):
-        return list(REFUND_MOTIVES)
+        """Line refund motives, then the commercial-gesture motives (for amounts)."""
+        return list(REFUND_MOTIVES) + list(GESTURE_MOTIVES)

@@ -3,6 +3,8 @@
 Request shapes follow the real XSDs (``wsdl/``) and the requests recorded in
 ``tests/fixtures/cdiscount``; what no recording shows is marked *inferred*.
 """
+from decimal import Decimal
+
 from .soap_normalize import to_service_time
 
 #: States asked by default: the actionable ones and those the pipeline must learn about.
@@ -24,6 +26,19 @@ REFUND_MOTIVES = [
 ]
 #: the XSD's SellerRefundRequestMode enumeration
 REFUND_MODES = ("Claim", "Retraction")
+#: Commercial-gesture MotiveIds of CreateRefundVoucher's CommercialGestureList (RefundInformation
+#: {Amount, MotiveId}, XSD); the ids and meanings come from the reference notes (section 5.3, code).
+GESTURE_MOTIVES = [
+    ("131", "Commercial gesture: missing stock"),
+    ("132", "Commercial gesture: product damaged or missing"),
+    ("133", "Commercial gesture: wrong reference, colour or size"),
+    ("134", "Commercial gesture: fees unduly charged"),
+    ("135", "Commercial gesture: late delivery"),
+    ("136", "Commercial gesture: return fees"),
+    ("137", "Commercial gesture: shipping fees"),
+    ("138", "Commercial gesture: warranty or withdrawal period passed"),
+    ("139", "Commercial gesture: other"),
+]
 
 
 def header_message(token, catalog_id=1, customer_pool_id=1, site_id=100):
@@ -99,6 +114,28 @@ def refund_request(order_number, lines, mode, motive, refund_shipping):
                                 "RefundShippingCharges": bool(refund_shipping)},
         } for line in lines]},
     }
+
+
+def gesture_request(order_number, amount, motive_id):
+    """CreateRefundVoucherRequest carrying one commercial gesture (no SellerRefundList)."""
+    return {"OrderNumber": order_number,
+            "CommercialGestureList": {"RefundInformation": [
+                {"Amount": Decimal(f"{amount:.2f}"), "MotiveId": int(motive_id)}]}}
+
+
+def gesture_refusal(result):
+    """Cdiscount's message when the gesture was not made ("" when it was).
+
+    Each ``RefundInformationMessage`` of the answer's CommercialGestureList says ``OperationSuccess``
+    and ``ErrorMessage`` (XSD; the official PHP SDK reads them so); without one, the top level says.
+    """
+    items = [item for item in (result or {}).get("CommercialGestureList") or [] if item]
+    refused = [item.get("ErrorMessage") or "refused" for item in items if item.get("OperationSuccess") is not True]
+    if items:
+        return "; ".join(refused)
+    if (result or {}).get("OperationSuccess") is True and not errors_of(result):
+        return ""
+    return error_text(errors_of(result), (result or {}).get("ErrorMessage") or "refused")
 
 
 def refund_outcome(result, wanted):

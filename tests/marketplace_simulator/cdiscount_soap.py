@@ -72,6 +72,7 @@ class SoapState:
     orders: dict = field(default_factory=dict)  # OrderNumber -> order dict
     calls: list = field(default_factory=list)  # (operation, request element)
     shipments: dict = field(default_factory=dict)  # OrderNumber -> the ValidateOrder that shipped it
+    gestures: list = field(default_factory=list)  # (OrderNumber, Amount, MotiveId) commercial gestures made
     replays: dict = field(default_factory=dict)  # operation -> recorded answers to send next
     no_states_delay: float = 0.0  # how long a filter without States "scans" before the fault
     lock: threading.RLock = field(default_factory=threading.RLock)
@@ -80,7 +81,7 @@ class SoapState:
     def reset(self, credentials=None):
         """Forget orders, tokens and calls (a module-scoped server reused by several tests)."""
         with self.lock:
-            for store in (self.orders, self.tokens, self.calls, self.shipments, self.replays):
+            for store in (self.orders, self.tokens, self.calls, self.shipments, self.replays, self.gestures):
                 store.clear()
             self.no_states_delay = 0.0
             if credentials is not None:

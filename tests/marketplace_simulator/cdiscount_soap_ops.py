@@ -30,6 +30,7 @@ REFUND_MOTIVES = ("VendorRejection", "ClientCancellation", "VendorRejectionAndCl
                   "ClientClaim", "VendorInitiatedRefund", "ClientRetraction", "NoClientWithDrawal",
                   "ProductStockUnavailable")
 REFUND_MODES = ("Claim", "Retraction")
+GESTURE_MOTIVES = tuple(range(131, 140))  # reference notes section 5.3
 
 
 def touch(order):
@@ -182,18 +183,37 @@ def op_create_refund_voucher(state, params, login, token):
     request = params.get("request") or {}
     number = request.get("OrderNumber")
     refunds = request.get("SellerRefundList") or []
+    gestures = request.get("CommercialGestureList") or []
     order = state.orders.get(number or "")
-    if order is None or not refunds:  # both recorded
-        message = UNKNOWN_ORDER_REFUND if number and refunds else INVALID_REFUND
+    if order is None or not (refunds or gestures):  # both recorded
+        message = UNKNOWN_ORDER_REFUND if number and (refunds or gestures) else INVALID_REFUND
         invalid = base_result(login, token, message=message, success=False)
         return answer("CreateRefundVoucher", {**invalid, "CommercialGestureList": [], "OrderNumber": number,
                                               "SellerRefundList": []})
     results = [_refund_line(order, refund) for refund in refunds]
+    gesture_results = [_gesture(state, order, gesture) for gesture in gestures]
     _after_refund(order)
-    success = all(r["OperationSuccess"] for r in results)  # inferred: false when a line is refused
+    # inferred: false when a line or a gesture is refused
+    success = all(r["OperationSuccess"] for r in results + gesture_results)
     return answer("CreateRefundVoucher", {**base_result(login, token, message="", success=success),
-                                          "CommercialGestureList": [], "OrderNumber": number,
+                                          "CommercialGestureList": gesture_results, "OrderNumber": number,
                                           "SellerRefundList": results})
+
+
+def _gesture(state, order, gesture):
+    """Inferred rules: a known motive, a shipped order, at most what is left of its total."""
+    amount, motive = gesture.get("Amount") or 0, gesture.get("MotiveId")
+    given = sum(a for number, a, _m in state.gestures if number == order["OrderNumber"])
+    message = ""
+    if motive not in GESTURE_MOTIVES:
+        message = f"MotiveId {motive} is not a commercial gesture motive."
+    elif order["OrderState"] not in ("Shipped", "PickedUp"):
+        message = f"Order {order['OrderNumber']} is {order['OrderState']}: no commercial gesture before shipping."
+    elif amount <= 0 or given + amount > order["ValidatedTotalAmount"]:
+        message = f"Amount {amount} exceeds what is left to refund on order {order['OrderNumber']}."
+    else:
+        state.gestures.append((order["OrderNumber"], amount, motive))
+    return {"ErrorMessage": message or None, "OperationSuccess": not message, "Amount": amount, "MotiveId": motive}
 
 
 def _refund_line(order, refund):

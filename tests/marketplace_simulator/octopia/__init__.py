@@ -17,7 +17,8 @@ Usage::
 
 The package splits the simulator by resource: :mod:`.constants`, :mod:`.generator` (orders),
 :mod:`.state` (account state, ``register``), :mod:`.api` (guarded routes, token), :mod:`.orders`,
-:mod:`.order_services` (carriers, cancellations, invoices), :mod:`.offers` (JSON packages) and
+:mod:`.order_services` (carriers, cancellations, invoices), :mod:`.refunds` (partial
+cancellations, commercial gestures), :mod:`.offers` (JSON packages) and
 :mod:`.xml_offers` (XML packages). Every public name is importable from here.
 """
 from .constants import (
@@ -28,6 +29,7 @@ from .constants import (
     DEFAULT_CLIENT_SECRET,
     DEFAULT_SELLER_ID,
     DISCOUNT_TYPES,
+    GESTURE_STATUSES,
     HIDDEN_ADDRESS_STATUSES,
     MAX_OFFERS_PER_CALL,
     MAX_OFFERS_PER_PACKAGE,
@@ -52,4 +54,5 @@ from .constants import (
     XML_PACKAGE_URL_FIELDS,
 )
 from .generator import CATALOG, ean13, generate_orders, gtin_is_valid, iso, parse_iso, vat_number
+from .refunds import gesture_allowable
 from .state import OctopiaState, add_orders, expire_tokens, get_state, progress_orders, register, seed_demo, set_status

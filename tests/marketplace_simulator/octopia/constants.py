@@ -33,6 +33,7 @@ NEXT_STATUS = {"Processing": "WaitingAcceptance", "WaitingAcceptance": "Accepted
                "InPreparation": "Shipped", "Shipped": "Delivered"}
 SHIPPABLE_LINE_STATUSES = ("InPreparation", "CancelRequest")
 REFUNDABLE_STATUSES = ("Accepted", "InPreparation", "Shipped", "Delivered")
+GESTURE_STATUSES = ("Shipped", "Delivered")
 
 # 66 carriers were measured on a live account; this is a representative subset with the
 # documented non-unique codes (pcc, dhldp).

@@ -22,8 +22,10 @@ def register_order_services(app, state):  # noqa: C901 - one closure per documen
 
     @api("GET", "/order-cancellation-requests")
     def list_cancellations(request):
+        query = request.query
         items = [r for r in state.cancellation_requests
-                 if not request.query.get("orderSellerId") or r["orderId"] == request.query["orderSellerId"]]
+                 if (not query.get("orderSellerId") or r["orderId"] == query["orderSellerId"])
+                 and (not query.get("lineId") or r.get("lineId") in (None, query["lineId"]))]
         return Response(200, {"itemsPerPage": len(items), "items": items})
 
     @api("POST", "/order-cancellation-requests")
@@ -49,7 +51,8 @@ def register_order_services(app, state):  # noqa: C901 - one closure per documen
                 return problem(400, "Bad Request",
                                f"Order {order['orderId']} is {order['status']}: a cancellation request is only "
                                "possible on Accepted, InPreparation, Shipped or Delivered orders.")
-            if order.get("cancellationDetails"):
+            if order.get("cancellationDetails") or any(r["orderId"] == order["orderId"]
+                                                       for r in state.cancellation_requests):
                 return problem(400, "Bad Request",
                                f"A cancellation request already exists for order {order['orderId']}.")
             request_id = f"CR{len(state.cancellation_requests) + 1:08d}"

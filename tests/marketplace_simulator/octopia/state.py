@@ -19,6 +19,7 @@ from .generator import _line_status, generate_orders, iso, parse_iso
 from .offers import register_offer_packages
 from .order_services import register_order_services
 from .orders import register_orders
+from .refunds import register_refunds
 from .xml_offers import register_xml_packages
 
 
@@ -47,7 +48,9 @@ class OctopiaState:
         self._sorted = None
         self.carriers = [dict(c) for c in CARRIERS]
         self.cancellation_reasons = [dict(r) for r in CANCELLATION_REASONS]
-        self.cancellation_requests = []
+        self.cancellation_requests = []  # one record per line for partial requests ("lineId")
+        self.gesture_requests = []
+        self.refund_bodies = []  # (path, JSON body) of each partial cancellation / gesture POST received
         self.shipments = []  # (orderId, parcel) accepted
         self.approvals = []  # (orderId, approval_status)
         self.packages = {}
@@ -174,6 +177,7 @@ def _register_routes(app, state):
     register_token(app, state)
     register_orders(app, state)
     register_order_services(app, state)
+    register_refunds(app, state)
     register_offer_packages(app, state)
     register_xml_packages(app, state)
 
