@@ -34,15 +34,16 @@ def no_sleep(seconds):
 SLEEPS = []
 
 
-def record_figures(fault, *, orders, imported, duplicates, missing, runs, note=""):
-    """Add or replace the row of ``fault`` in .local/reliability-figures.json."""
+def record_figures(fault, *, orders, imported, duplicates, missing, runs, note="", connector="Octopia REST"):
+    """Add or replace the row of (``connector``, ``fault``) in .local/reliability-figures.json."""
     with _figures_lock:
         try:
             rows = json.loads(FIGURES_PATH.read_text())
         except (OSError, ValueError):
             rows = {}
-        rows[fault] = {"orders": orders, "imported": imported, "duplicates": duplicates, "missing": missing,
-                       "runs": runs, "note": note, "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        rows[f"{connector} | {fault}"] = {
+            "connector": connector, "fault": fault, "orders": orders, "imported": imported, "duplicates": duplicates,
+            "missing": missing, "runs": runs, "note": note, "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
         FIGURES_PATH.parent.mkdir(exist_ok=True)
         FIGURES_PATH.write_text(json.dumps(dict(sorted(rows.items())), indent=1) + "\n")
 
