@@ -28,13 +28,29 @@ class ConnectorFaultCase(common.TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, marketplace_sleep=no_sleep, tracking_disable=True))
         cls.start_connector()
-        cls.channel.write({"page_size": cls.page_size, "lookback_days": 0, "overlap_minutes": 10, "timeout": 5})
+        cls.channel = cls.env["marketplace.channel"].create(dict(cls.channel_vals(), **cls.fault_settings()))
+        cls.env["product.product"].create(cls.product_vals())
         cls.good_url = cls.channel.base_url
+
+    @classmethod
+    def fault_settings(cls):
+        """Small pages, no daily look-back (a skipped order would stay missing), quotations only."""
+        return {"page_size": cls.page_size, "lookback_days": 0, "overlap_minutes": 10, "timeout": 5,
+                "auto_confirm": False}
 
     # -- what each connector provides ----------------------------------------------------
     @classmethod
     def start_connector(cls):
-        """Set ``cls.app``, ``cls.server``, ``cls.channel`` and the catalog's products."""
+        """Start the simulator: set ``cls.app`` and ``cls.server``."""
+        raise NotImplementedError
+
+    @classmethod
+    def channel_vals(cls):
+        raise NotImplementedError
+
+    @classmethod
+    def product_vals(cls):
+        """The products of the simulator's catalog."""
         raise NotImplementedError
 
     def reset_simulator(self):

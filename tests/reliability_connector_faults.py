@@ -7,7 +7,6 @@ listed in the case's ``not_applicable`` with the reason; it still gets its row i
 """
 import requests
 from reliability_common import SLEEPS, closed_port, local_only_send, record_figures
-
 from reliability_connector_case import ORDERS
 
 THROTTLED = "throttled (platform's 429), retried"

@@ -9,6 +9,7 @@ from marketplace_simulator import cdiscount_soap as sim
 from marketplace_simulator.cdiscount_soap_ops import TIMEOUT_FAULT
 from reliability_connector_case import ConnectorFaultCase
 from reliability_connector_faults import SAME_ORDER, THROTTLED, TOKEN_EXPIRED, FaultScenarios
+from reliability_connector_worker import KilledWorkerScenario
 
 from odoo.tests import tagged
 
@@ -29,7 +30,7 @@ def soap_fault(message, code):
 
 
 @tagged("post_install", "-at_install", "marketplace", "reliability", "cdiscount_soap")
-class TestCdiscountSoapFaults(FaultScenarios, ConnectorFaultCase):
+class TestCdiscountSoapFaults(FaultScenarios, KilledWorkerScenario, ConnectorFaultCase):
     connector = "Cdiscount SOAP"
     list_pattern = r"POST /MarketplaceAPIService\.svc$"
     malformed_fault = "malformed XML (truncated SOAP envelope)"
@@ -45,12 +46,16 @@ class TestCdiscountSoapFaults(FaultScenarios, ConnectorFaultCase):
     def start_connector(cls):
         cls.app, cls.soap, cls.server = serve_simulator(cls.addClassCleanup, sim)
         cls.soap.credentials = {LOGIN: PASSWORD}
-        cls.channel = cls.env["marketplace.channel"].create({
-            "name": "Cdiscount legacy (faults)", "channel_type": "cdiscount_soap", "base_url": cls.server.url,
-            "api_login": LOGIN, "api_secret": PASSWORD, "legacy_window_hours": 1})
-        for sku, ean, name, price in sim.PRODUCTS:
-            cls.env["product.product"].create({"name": name, "default_code": sku, "barcode": ean,
-                                               "list_price": float(price), "type": "consu"})
+
+    @classmethod
+    def channel_vals(cls):
+        return {"name": "Cdiscount legacy (faults)", "channel_type": "cdiscount_soap", "base_url": cls.server.url,
+                "api_login": LOGIN, "api_secret": PASSWORD, "legacy_window_hours": 1}
+
+    @classmethod
+    def product_vals(cls):
+        return [{"name": name, "default_code": sku, "barcode": ean, "list_price": float(price), "type": "consu"}
+                for sku, ean, name, price in sim.PRODUCTS]
 
     def reset_simulator(self):
         self.soap.reset()

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from marketplace_simulator import prestashop as sim
 from reliability_connector_case import ConnectorFaultCase
 from reliability_connector_faults import THROTTLED, TOKEN_EXPIRED, FaultScenarios
+from reliability_connector_worker import KilledWorkerScenario
 
 from odoo.tests import tagged
 
@@ -15,7 +16,7 @@ from odoo.addons.marketplace_connector.tests.common import serve_simulator
 
 
 @tagged("post_install", "-at_install", "marketplace", "reliability")
-class TestPrestashopFaults(FaultScenarios, ConnectorFaultCase):
+class TestPrestashopFaults(FaultScenarios, KilledWorkerScenario, ConnectorFaultCase):
     connector = "PrestaShop"
     list_pattern = r"GET /api/orders$"
     items_key = "orders"
@@ -29,11 +30,16 @@ class TestPrestashopFaults(FaultScenarios, ConnectorFaultCase):
     @classmethod
     def start_connector(cls):
         cls.app, cls.shop, cls.server = serve_simulator(cls.addClassCleanup, sim)
-        cls.channel = cls.env["marketplace.channel"].create({
-            "name": "PrestaShop (faults)", "channel_type": "prestashop", "base_url": cls.server.url,
-            "api_secret": sim.DEFAULT_KEY})
-        for sku, name, price in sim.PRODUCTS:
-            cls.env["product.product"].create({"name": name, "default_code": sku, "list_price": price, "type": "consu"})
+
+    @classmethod
+    def channel_vals(cls):
+        return {"name": "PrestaShop (faults)", "channel_type": "prestashop", "base_url": cls.server.url,
+                "api_secret": sim.DEFAULT_KEY}
+
+    @classmethod
+    def product_vals(cls):
+        return [{"name": name, "default_code": sku, "list_price": price, "type": "consu"}
+                for sku, name, price in sim.PRODUCTS]
 
     def reset_simulator(self):
         with self.app.lock:

@@ -9,6 +9,7 @@ from marketplace_simulator.shopify.generator import _fmt, _parse
 from reliability_common import SLEEPS
 from reliability_connector_case import ConnectorFaultCase
 from reliability_connector_faults import TOKEN_EXPIRED, FaultScenarios
+from reliability_connector_worker import KilledWorkerScenario
 
 from odoo.tests import tagged
 
@@ -18,7 +19,7 @@ TOKEN = "shpat_faults_token_0123456789"
 
 
 @tagged("post_install", "-at_install", "marketplace", "reliability")
-class TestShopifyFaults(FaultScenarios, ConnectorFaultCase):
+class TestShopifyFaults(FaultScenarios, KilledWorkerScenario, ConnectorFaultCase):
     connector = "Shopify"
     list_pattern = r"GET /admin/api/[^/]+/orders\.json$"
     items_key = "orders"
@@ -32,11 +33,15 @@ class TestShopifyFaults(FaultScenarios, ConnectorFaultCase):
     @classmethod
     def start_connector(cls):
         cls.app, _registered, cls.server = serve_simulator(cls.addClassCleanup, sim, token=TOKEN, leak_rate=1000.0)
-        cls.channel = cls.env["marketplace.channel"].create({
-            "name": "Shopify (faults)", "channel_type": "shopify", "base_url": cls.server.url, "api_secret": TOKEN})
-        for sku, title, price, _requires_shipping in sim.CATALOG:
-            cls.env["product.product"].create({"name": title, "default_code": sku, "list_price": price,
-                                               "type": "consu"})
+
+    @classmethod
+    def channel_vals(cls):
+        return {"name": "Shopify (faults)", "channel_type": "shopify", "base_url": cls.server.url, "api_secret": TOKEN}
+
+    @classmethod
+    def product_vals(cls):
+        return [{"name": title, "default_code": sku, "list_price": price, "type": "consu"}
+                for sku, title, price, _requires_shipping in sim.CATALOG]
 
     def reset_simulator(self):
         sim.reset(self.app)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from marketplace_simulator import wix as sim
 from reliability_connector_case import ConnectorFaultCase
 from reliability_connector_faults import TOKEN_EXPIRED, FaultScenarios
+from reliability_connector_worker import KilledWorkerScenario
 
 from odoo.tests import tagged
 
@@ -19,7 +20,7 @@ def parse(value):
 
 
 @tagged("post_install", "-at_install", "marketplace", "reliability")
-class TestWixFaults(FaultScenarios, ConnectorFaultCase):
+class TestWixFaults(FaultScenarios, KilledWorkerScenario, ConnectorFaultCase):
     connector = "Wix"
     list_pattern = r"POST /ecom/v1/orders/search$"
     items_key = "orders"
@@ -34,11 +35,16 @@ class TestWixFaults(FaultScenarios, ConnectorFaultCase):
     @classmethod
     def start_connector(cls):
         cls.app, cls.site, cls.server = serve_simulator(cls.addClassCleanup, sim)
-        cls.channel = cls.env["marketplace.channel"].create({
-            "name": "Wix (faults)", "channel_type": "wix", "base_url": cls.server.url,
-            "api_secret": sim.DEFAULT_API_KEY, "api_account": sim.DEFAULT_SITE_ID})
-        for sku, name, price in sim.PRODUCTS:
-            cls.env["product.product"].create({"name": name, "default_code": sku, "list_price": price, "type": "consu"})
+
+    @classmethod
+    def channel_vals(cls):
+        return {"name": "Wix (faults)", "channel_type": "wix", "base_url": cls.server.url,
+                "api_secret": sim.DEFAULT_API_KEY, "api_account": sim.DEFAULT_SITE_ID}
+
+    @classmethod
+    def product_vals(cls):
+        return [{"name": name, "default_code": sku, "list_price": price, "type": "consu"}
+                for sku, name, price in sim.PRODUCTS]
 
     def reset_simulator(self):
         with self.app.lock:

@@ -8,6 +8,7 @@ from marketplace_simulator import woocommerce as sim
 from marketplace_simulator.woocommerce.generator import _parse_naive
 from reliability_connector_case import ConnectorFaultCase
 from reliability_connector_faults import TOKEN_EXPIRED, FaultScenarios
+from reliability_connector_worker import KilledWorkerScenario
 
 from odoo.tests import tagged
 
@@ -17,7 +18,7 @@ KEY, SECRET = "ck_faults_0123456789abcdef", "cs_faults_fedcba9876543210"
 
 
 @tagged("post_install", "-at_install", "marketplace", "reliability")
-class TestWooCommerceFaults(FaultScenarios, ConnectorFaultCase):
+class TestWooCommerceFaults(FaultScenarios, KilledWorkerScenario, ConnectorFaultCase):
     connector = "WooCommerce"
     list_pattern = r"GET /wp-json/wc/v3/orders$"
     # WordPress itself does not throttle the REST API: hosts, firewalls and rate-limit plugins answer
@@ -33,11 +34,16 @@ class TestWooCommerceFaults(FaultScenarios, ConnectorFaultCase):
     def start_connector(cls):
         cls.app, _registered, cls.server = serve_simulator(
             cls.addClassCleanup, sim, consumer_key=KEY, consumer_secret=SECRET)
-        cls.channel = cls.env["marketplace.channel"].create({
-            "name": "WooCommerce (faults)", "channel_type": "woocommerce", "base_url": cls.server.url,
-            "api_login": KEY, "api_secret": SECRET})
-        for sku, name, price in sim.CATALOG:
-            cls.env["product.product"].create({"name": name, "default_code": sku, "list_price": price, "type": "consu"})
+
+    @classmethod
+    def channel_vals(cls):
+        return {"name": "WooCommerce (faults)", "channel_type": "woocommerce", "base_url": cls.server.url,
+                "api_login": KEY, "api_secret": SECRET}
+
+    @classmethod
+    def product_vals(cls):
+        return [{"name": name, "default_code": sku, "list_price": price, "type": "consu"}
+                for sku, name, price in sim.CATALOG]
 
     def reset_simulator(self):
         sim.reset(self.app)
