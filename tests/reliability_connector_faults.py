@@ -43,6 +43,18 @@ class FaultScenarios:
         self.assertTrue(self.errors_logged().filtered(lambda log: log.status_code == self.throttle["status"]))
         self.faulty_then_clean(THROTTLED)
 
+    def test_throttled_persistently_pauses_the_channel(self):
+        if self.throttle is None:
+            self.assertIn(THROTTLED, self.not_applicable)
+            return
+        self.add_orders(ORDERS)
+        self.fault_on_page(2, count=-1, **self.throttle)
+        self.run_import()
+        self.assertIn("rate limited", self.channel.last_error)
+        self.assertTrue(self.channel.paused_until, "the channel waits before the next run")
+        self.assertFalse(self.channel.activity_ids, "throttling is not an authentication failure")
+        self.faulty_then_clean("throttled persistently (channel paused)", expect_error="rate limited")
+
     def test_5xx_transient_is_retried(self):
         self.add_orders(ORDERS)
         self.fault_on_page(2, status=503, count=1, body=self.error_body(503))
