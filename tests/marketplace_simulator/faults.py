@@ -21,7 +21,7 @@ RESET = object()  # answer of :meth:`FaultLayer.answer`: close the connection wi
 class Fault:
     """Injected failure for requests whose ``METHOD path`` matches ``pattern``.
 
-    kind: ``status`` (answer ``status`` with ``body``/``headers``), ``timeout`` (sleep ``delay``
+    kind: ``status`` (answer ``status`` with ``body``/``headers``, ``Content-Type`` among them), ``timeout`` (sleep ``delay``
     seconds before answering), ``reset`` (close the connection), ``malformed`` (the real answer cut
     in half -- truncated JSON or XML -- or ``body`` when given).
     ``count`` is how many matching requests fail (-1: all). ``after`` lets that many pass first.
@@ -118,8 +118,11 @@ class FaultLayer:
         if fault and fault.kind == "timeout":
             sleep(fault.delay)
         if fault and fault.kind == "status":
-            response = Response(fault.status, fault.body, dict(fault.headers))
-            if isinstance(fault.body, dict) and "title" in fault.body:
+            headers = dict(fault.headers)
+            response = Response(fault.status, fault.body, headers)
+            if "Content-Type" in headers:
+                response.content_type = headers.pop("Content-Type")
+            elif isinstance(fault.body, dict) and "title" in fault.body:
                 response.content_type = "application/problem+json"
             return response
         try:
