@@ -22,8 +22,8 @@ class Fault:
     """Injected failure for requests whose ``METHOD path`` matches ``pattern``.
 
     kind: ``status`` (answer ``status`` with ``body``/``headers``, ``Content-Type`` among them),
-    ``timeout`` (sleep ``delay`` seconds before answering), ``reset`` (close the connection), ``malformed`` (the real answer cut
-    in half -- truncated JSON or XML -- or ``body`` when given).
+    ``timeout`` (sleep ``delay`` seconds before answering), ``reset`` (close the connection),
+    ``malformed`` (the real answer cut in half -- truncated JSON or XML -- or ``body`` when given).
     ``count`` is how many matching requests fail (-1: all). ``after`` lets that many pass first.
     """
 
