@@ -9,6 +9,8 @@
 import json
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -34,15 +36,16 @@ def no_sleep(seconds):
 SLEEPS = []
 
 
-def record_figures(fault, *, orders, imported, duplicates, missing, runs, note=""):
-    """Add or replace the row of ``fault`` in .local/reliability-figures.json."""
+def record_figures(fault, *, orders, imported, duplicates, missing, runs, note="", connector="Octopia REST"):
+    """Add or replace the row of (``connector``, ``fault``) in .local/reliability-figures.json."""
     with _figures_lock:
         try:
             rows = json.loads(FIGURES_PATH.read_text())
         except (OSError, ValueError):
             rows = {}
-        rows[fault] = {"orders": orders, "imported": imported, "duplicates": duplicates, "missing": missing,
-                       "runs": runs, "note": note, "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        rows[f"{connector} | {fault}"] = {
+            "connector": connector, "fault": fault, "orders": orders, "imported": imported, "duplicates": duplicates,
+            "missing": missing, "runs": runs, "note": note, "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
         FIGURES_PATH.parent.mkdir(exist_ok=True)
         FIGURES_PATH.write_text(json.dumps(dict(sorted(rows.items())), indent=1) + "\n")
 
@@ -200,3 +203,38 @@ def odoo_config_path():
     from odoo.tools import config
 
     return config.rcfile or os.environ.get("ODOO_RC", "")
+
+
+WORKER = Path(__file__).resolve().parent / "reliability_worker.py"
+
+
+def start_worker(case, channel_id, *extra):
+    """A worker process (tests/reliability_worker.py) importing ``channel_id`` on the test database."""
+    config = odoo_config_path()
+    case.assertTrue(config, "the Odoo configuration file of the test run")
+    return subprocess.Popen(
+        [sys.executable, str(WORKER), "--config", config, "--db", case.env.cr.dbname, "--channel", str(channel_id),
+         *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+
+
+def delete_committed(registry, channel_id, product_ids):
+    """Remove a committed channel, its sale orders and buyers, and the products of a worker test."""
+    import odoo
+    from odoo import api
+
+    with registry.cursor() as cr:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
+        sales = env["sale.order"].with_context(active_test=False).search([("marketplace_channel_id", "=", channel_id)])
+        partners = (sales.partner_id | sales.partner_invoice_id | sales.partner_shipping_id)
+        partners |= partners.parent_id
+        sales.with_context(disable_cancel_warning=True)._action_cancel()
+        sales.unlink()
+        env["marketplace.channel"].browse(channel_id).unlink()
+        env["product.product"].browse(product_ids).unlink()
+        try:
+            with cr.savepoint():
+                partners.exists().with_context(active_test=False).child_ids.unlink()
+                partners.exists().unlink()
+        except Exception:  # noqa: BLE001 - a partner still referenced elsewhere: archive it
+            partners.exists().write({"active": False})
+        cr.commit()

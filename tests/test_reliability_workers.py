@@ -12,14 +12,18 @@ The data these workers need is committed through separate registry cursors and d
 import json
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 from marketplace_simulator import octopia as sim
-from reliability_common import exactly_once_figures, no_sleep, odoo_config_path, record_figures, wait_for
+from reliability_common import (
+    delete_committed,
+    exactly_once_figures,
+    no_sleep,
+    record_figures,
+    start_worker,
+    wait_for,
+)
 
 import odoo
 from odoo import api
@@ -27,7 +31,6 @@ from odoo.tests import common, tagged
 
 from odoo.addons.marketplace_connector.tests.common import serve_simulator
 
-WORKER = Path(__file__).resolve().parent / "reliability_worker.py"
 ORDERS_PAGE = r"GET /seller/v2/orders$"
 PREFIX = "RW-"
 
@@ -73,23 +76,7 @@ class TestWorkers(common.TransactionCase):
             return channel.id, products.ids
 
     def _commit_cleanup(self):
-        cr, env = self._committed_env()
-        with cr:
-            sales = env["sale.order"].with_context(active_test=False).search(
-                [("marketplace_channel_id", "=", self.channel_id)])
-            partners = (sales.partner_id | sales.partner_invoice_id | sales.partner_shipping_id)
-            partners |= partners.parent_id
-            sales.with_context(disable_cancel_warning=True)._action_cancel()
-            sales.unlink()
-            env["marketplace.channel"].browse(self.channel_id).unlink()
-            env["product.product"].browse(self.product_ids).unlink()
-            try:
-                with cr.savepoint():
-                    partners.exists().with_context(active_test=False).child_ids.unlink()
-                    partners.exists().unlink()
-            except Exception:  # noqa: BLE001 - a partner still referenced elsewhere: archive it
-                partners.exists().write({"active": False})
-            cr.commit()
+        delete_committed(self.registry, self.channel_id, self.product_ids)
 
     def _committed_figures(self):
         cr, env = self._committed_env()
@@ -100,12 +87,7 @@ class TestWorkers(common.TransactionCase):
 
     # -- workers -----------------------------------------------------------------------
     def _start_worker(self, *extra):
-        config = odoo_config_path()
-        self.assertTrue(config, "the Odoo configuration file of the test run")
-        return subprocess.Popen(
-            [sys.executable, str(WORKER), "--config", config, "--db", self.env.cr.dbname,
-             "--channel", str(self.channel_id), *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+        return start_worker(self, self.channel_id, *extra)
 
     def _list_calls(self):
         return sum(1 for m, p, _q in self.app.requests if m == "GET" and p.endswith("/orders"))

@@ -39,6 +39,7 @@ TOKEN_MARGIN = 600  # renew ten minutes before the STS says it expires
 TOKEN_FAULT_RE = re.compile(r"token.*(does not exist|not correctly formatted|has expired|expired)", re.I | re.S)
 TIMEOUT_FAULT_RE = re.compile(r"timed? ?out|timeout|temporarily|unavailable", re.I)
 ZEEP_SETTINGS = zeep.Settings(strict=False, xml_huge_tree=False)
+WELL_FORMED_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=False)
 
 
 class RecordingZeepTransport(zeep.Transport):
@@ -66,10 +67,24 @@ class RecordingZeepTransport(zeep.Transport):
         self.last_status = None
         response = super().post(address, message, headers)
         self.last_status = response.status_code
-        if response.content and not response.content.lstrip().startswith(b"<"):
-            raise zeep.exceptions.XMLParseError(
-                f"not XML (HTTP {response.status_code}, {len(response.content)} bytes)")
+        check_answer(response)
         return response
+
+
+def check_answer(response):
+    """An answer zeep may parse: well-formed XML (zeep parses with ``recover=True`` when not strict,
+    see ``ZEEP_SETTINGS``: a truncated envelope would come back as a shorter order list). An error
+    page that is not XML (proxy, IIS) is an HTTP error, a 200 that is not XML a malformed answer."""
+    if not response.content:
+        return
+    try:
+        etree.fromstring(response.content, WELL_FORMED_PARSER)
+    except etree.XMLSyntaxError as exc:
+        status = response.status_code
+        if status != 200:
+            raise zeep.exceptions.TransportError(f"HTTP {status}", status_code=status) from None
+        raise zeep.exceptions.XMLParseError(
+            f"not well-formed XML (HTTP {status}, {len(response.content)} bytes): {exc}") from None
 
 
 def plain(value):

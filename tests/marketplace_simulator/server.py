@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from .faults import RESET, Fault, FaultLayer  # noqa: F401 (Fault: API of this module)
+
 
 @dataclass
 class Request:
@@ -50,35 +52,14 @@ def problem(status, title, detail="", errors=None):
     return Response(status, body, content_type="application/problem+json")
 
 
-@dataclass
-class Fault:
-    """Injected failure for requests whose ``METHOD path`` matches ``pattern``.
+class SimulatorApp(FaultLayer):
+    """Routes and state of the simulated marketplaces, with the shared fault layer (:mod:`.faults`)."""
 
-    kind: ``status`` (answer ``status`` with ``body``/``headers``), ``timeout`` (sleep ``delay``
-    seconds before answering), ``reset`` (close the connection), ``malformed`` (broken body).
-    ``count`` is how many matching requests fail (-1: all). ``after`` lets that many pass first.
-    """
-
-    pattern: str
-    kind: str = "status"
-    status: int = 500
-    body: object = None
-    headers: dict = field(default_factory=dict)
-    delay: float = 0.0
-    count: int = 1
-    after: int = 0
-    hits: int = 0
-
-    def matches(self, method, path):
-        return re.search(self.pattern, f"{method} {path}") is not None
-
-
-class SimulatorApp:
     def __init__(self):
         self.routes = []  # (method, compiled regex, handler)
-        self.faults = []
         self.requests = []  # (method, path, query) log, for assertions
         self.lock = threading.RLock()
+        self.init_faults()
         self.state = {}  # per-marketplace state, keyed by module name
 
     def route(self, method, pattern):
@@ -86,32 +67,6 @@ class SimulatorApp:
             self.routes.append((method, re.compile(f"^{pattern}$"), handler))
             return handler
         return decorator
-
-    def add_fault(self, pattern, **kwargs):
-        fault = Fault(pattern, **kwargs)
-        with self.lock:
-            self.faults.append(fault)
-        return fault
-
-    def clear_faults(self):
-        with self.lock:
-            self.faults.clear()
-
-    def _take_fault(self, method, path):
-        with self.lock:
-            for fault in self.faults:
-                if not fault.matches(method, path):
-                    continue
-                if fault.after > 0:
-                    fault.after -= 1
-                    continue
-                if fault.count == 0:
-                    continue
-                fault.hits += 1
-                if fault.count > 0:
-                    fault.count -= 1
-                return fault
-        return None
 
     def count_requests(self, pattern, method=None):
         regex = re.compile(pattern)
@@ -143,24 +98,11 @@ class _Handler(BaseHTTPRequestHandler):
         app = self.app
         with app.lock:
             app.requests.append((self.command, parts.path, query))
-        fault = app._take_fault(self.command, parts.path)
-        if fault and fault.kind == "reset":
+        response = app.answer(request, time.sleep)
+        if response is RESET:
             self.close_connection = True
             self.connection.close()
             return
-        if fault and fault.kind == "timeout":
-            time.sleep(fault.delay)
-        if fault and fault.kind == "status":
-            response = Response(fault.status, fault.body, dict(fault.headers))
-            if isinstance(fault.body, dict) and "title" in fault.body:
-                response.content_type = "application/problem+json"
-        else:
-            try:
-                response = app.dispatch(request)
-            except Exception as exc:  # a simulator bug must show as a 500, not hang the client
-                response = problem(500, "Simulator error", repr(exc))
-            if fault and fault.kind == "malformed":
-                response = Response(200, b'{"items": [ {"orderId": "trunc', content_type=response.content_type)
         payload = response.encoded()
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)

@@ -289,3 +289,25 @@ def test_shipped_wsdl_is_read_without_any_wsdl_request(app, server):
     assert transport.list_carriers()
     assert app.count_requests(r"MarketplaceAPIService", method="GET") == 0
     assert transport.check_connection()[1] == "WSDL read from the copy shipped with the client."
+
+
+# -- unreadable answers ------------------------------------------------------------------------
+def test_truncated_order_list_is_an_error_not_a_shorter_list(app, server):
+    """An answer cut after its first order: zeep (not strict) would recover the one order and drop
+    the others silently; the client refuses the answer and the run retries later."""
+    body = sim.fixture("GetOrderList.response.xml")
+    cut = body.index(b"</Order>") + len(b"</Order>")
+    app.add_fault(r"POST /MarketplaceAPIService\.svc", kind="malformed", body=body[:cut], count=-1)
+    transport = make_transport(server, window_hours=24 * 60)
+    with pytest.raises(TemporaryError, match="malformed answer"):
+        list(transport.iter_order_pages(datetime(2019, 4, 1, tzinfo=UTC), datetime(2019, 5, 13, tzinfo=UTC)))
+
+
+def test_html_error_page_is_an_http_error(app, server):
+    """IIS's own 503 page (HTML with a DOCTYPE, not XML): a temporary HTTP error, not a "malformed answer"."""
+    page = (b'<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN""http://www.w3.org/TR/html4/strict.dtd">\r\n'
+            b'<HTML><HEAD><TITLE>Service Unavailable</TITLE></HEAD><BODY><h2>Service Unavailable</h2>'
+            b'<hr><p>HTTP Error 503. The service is unavailable.</p></BODY></HTML>\r\n')
+    app.add_fault(r"POST /MarketplaceAPIService\.svc", status=503, body=page, count=-1)
+    with pytest.raises(TemporaryError, match="HTTP 503 from Cdiscount"):
+        make_transport(server).list_carriers()
