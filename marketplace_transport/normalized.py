@@ -135,17 +135,24 @@ class NormalizedLine:
     status: str = ""  # raw line status, for information
     cancel_requested: bool = False
     cancelled: bool = False  # refused or cancelled on the marketplace: its quantity may be 0
+    #: other references of the shop's product (catalog ids), tried as internal references when
+    #: the line has no SKU nor EAN
+    product_refs: list = field(default_factory=list)
 
-    def clean(self, index):
+    def clean(self, index, custom_lines=False):
+        """Validate in place; ``custom_lines``: a line without SKU nor EAN is kept (storefronts sell
+        custom lines, gift cards, tips), for the importer's fallback product."""
         self.external_id = clean_text(self.external_id, 128)
         self.sku = clean_text(self.sku, 128)
         self.ean = clean_text(self.ean, 32)
+        self.product_refs = [r for r in (clean_text(ref, 128) for ref in self.product_refs or []) if r]
         self.name = clean_text(self.name, 1024) or self.sku or self.ean
         where = f"line {index + 1} ({self.sku or self.external_id or '?'})"
         if not self.external_id:
             raise InvalidOrderError(f"{where}: no line id")
-        if not self.sku and not self.ean:
+        if not self.sku and not self.ean and not custom_lines:
             raise InvalidOrderError(f"{where}: no SKU and no EAN, the product cannot be matched")
+        self.name = self.name or f"Line {self.external_id}"
         self.quantity = to_amount(self.quantity, f"{where} quantity")
         least = 0 if self.cancelled else 1
         if self.quantity < least or self.quantity > MAX_QUANTITY or self.quantity != int(self.quantity):
@@ -193,6 +200,7 @@ class NormalizedOrder:
     paid: bool = False
     raw: dict = field(default_factory=dict)  # payload kept for audit (secrets never in it)
     warnings: list = field(default_factory=list)  # what cleaning dropped or cut, shown on the order
+    custom_lines: bool = False  # lines without SKU nor EAN are allowed (see NormalizedLine.clean)
 
     def clean(self):
         """Validate and normalize in place; raises :class:`InvalidOrderError` with the reason.
@@ -218,7 +226,7 @@ class NormalizedOrder:
             raise InvalidOrderError("order without lines")
         seen = set()
         for index, line in enumerate(self.lines):
-            line.clean(index)
+            line.clean(index, self.custom_lines)
             if line.external_id in seen:
                 raise InvalidOrderError(f"line id {line.external_id!r} appears twice in the order")
             seen.add(line.external_id)

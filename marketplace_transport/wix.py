@@ -214,14 +214,15 @@ class WixTransport(MarketplaceTransport):
         email = (payload.get("buyerInfo") or {}).get("email") or ""
         lines = []
         for item in payload.get("lineItems") or []:
-            physical = item.get("physicalProperties") or {}
+            physical, catalog = item.get("physicalProperties") or {}, item.get("catalogReference") or {}
             preset = (item.get("itemType") or {}).get("preset") or "PHYSICAL"
             lines.append(NormalizedLine(
                 external_id=str(item.get("id") or ""), quantity=item.get("quantity"),
                 unit_price=money(item.get("price"), "line price"), sku=physical.get("sku") or "",
                 name=(item.get("productName") or {}).get("original") or "",
                 discount_amount=money(item.get("totalDiscount"), "line discount"),
-                tax_rate=tax_rate(item.get("taxDetails")),
+                tax_rate=tax_rate(item.get("taxDetails")), product_refs=[  # no SKU: the catalog's ids
+                    (catalog.get("options") or {}).get("variantId"), catalog.get("catalogItemId")],
                 shippable=preset == "PHYSICAL" and physical.get("shippable", True) is not False))
         summary = payload.get("priceSummary") or {}
         self._spread_discount(lines, money(summary.get("discount"), "order discount"))
@@ -246,8 +247,7 @@ class WixTransport(MarketplaceTransport):
             shipping_amount=shipping_amount, shipping_tax_rate=tax_rate(cost.get("taxDetails")),
             total_amount=money(summary.get("total"), "order total") if summary.get("total") else None,
             is_business=bool(billing.company_name or billing.vat),
-            paid=payload.get("paymentStatus") in PAID_STATUSES,
-            raw=payload)
+            paid=payload.get("paymentStatus") in PAID_STATUSES, raw=payload, custom_lines=True)
         if not order.currency:
             raise InvalidOrderError("order without currency")
         return order.clean()

@@ -143,7 +143,7 @@ class PrestashopNormalizer:
             total_amount=to_amount(payload.get(f"total_paid_{suffix}"), "order total"),
             is_business=bool(billing.company_name or billing.vat),
             paid=payload.get("valid") == "1",
-            raw=payload,
+            raw=payload, custom_lines=True,  # products without reference
         )
         if not order.currency:
             raise InvalidOrderError(f"currency {payload.get('id_currency')} unknown to the shop's webservice")

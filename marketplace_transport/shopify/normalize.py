@@ -88,6 +88,7 @@ class ShopifyNormalizer:
             is_business=bool(billing.vat or payload.get("company")),
             paid=financial in PAID_STATUSES,
             raw=payload,
+            custom_lines=True,  # custom items, tips, gift cards: no SKU
         )
         return order.clean()
 

@@ -1,4 +1,6 @@
 """WooCommerce v3 order payload -> :class:`NormalizedOrder`, mixed into the transport."""
+import html
+
 from marketplace_transport import (
     InvalidOrderError,
     NormalizedAddress,
@@ -75,6 +77,7 @@ class WooCommerceNormalizer:
             is_business=bool(billing.vat or billing.company_name),
             paid=bool(payload.get("date_paid_gmt") or payload.get("date_paid")) or status in PAID_STATUSES,
             raw=payload,
+            custom_lines=True,  # products without SKU, deleted products
         )
         return order.clean()
 
@@ -87,7 +90,7 @@ class WooCommerceNormalizer:
         return NormalizedLine(
             external_id=str(item.get("id") or ""),
             sku=item.get("sku") or "",
-            name=item.get("name") or "",
+            name=html.unescape(item.get("name") or ""),  # names come HTML-escaped (&ndash;)
             quantity=item.get("quantity"),
             unit_price=round(subtotal / quantity, 6),
             discount_amount=round(max(subtotal - total, 0.0), 2),
