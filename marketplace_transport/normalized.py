@@ -179,6 +179,25 @@ class NormalizedFee:
 
 
 @dataclass
+class NormalizedCharge:
+    """An order-level amount the buyer paid besides lines and shipping (a fee, duties, another shipping
+    line): imported as a line so that the order's total equals the shop's. Same tax basis as the prices;
+    negative for a reduction. ``kind``: "fee", "duty" or "shipping"."""
+
+    label: str
+    amount: float
+    tax_rate: float | None = None  # percent; None: the charge product's taxes
+    kind: str = "fee"
+
+    def clean(self):
+        self.label = clean_text(self.label, 256) or self.kind
+        self.amount = to_amount(self.amount, f"charge {self.label!r}")
+        if self.tax_rate is not None:
+            self.tax_rate = to_amount(self.tax_rate, f"charge {self.label!r} tax rate")
+        return self
+
+
+@dataclass
 class NormalizedOrder:
     external_id: str  # the id actions use (Octopia orderId, Shopify id...)
     updated_at: datetime
@@ -201,6 +220,7 @@ class NormalizedOrder:
     raw: dict = field(default_factory=dict)  # payload kept for audit (secrets never in it)
     warnings: list = field(default_factory=list)  # what cleaning dropped or cut, shown on the order
     custom_lines: bool = False  # lines without SKU nor EAN are allowed (see NormalizedLine.clean)
+    charges: list = field(default_factory=list)  # NormalizedCharge: fees, duties, other shipping lines
 
     def clean(self):
         """Validate and normalize in place; raises :class:`InvalidOrderError` with the reason.
@@ -238,6 +258,7 @@ class NormalizedOrder:
         if self.total_amount is not None:
             self.total_amount = to_amount(self.total_amount, "order total")
         self.customer_external_id = clean_text(self.customer_external_id, 128)
+        self.charges = [c for c in (charge.clean() for charge in self.charges) if c.amount]
         self.fees = [NormalizedFee(clean_text(f.label, 128), to_amount(f.amount, "fee")) for f in self.fees]
         return self
 
@@ -264,7 +285,7 @@ class NormalizedOrder:
     def computed_total(self):
         """Total from lines and shipping, on the same tax basis as the prices."""
         lines = sum(line.unit_price * line.quantity - line.discount_amount for line in self.lines)
-        return round(lines + self.shipping_amount, 2)
+        return round(lines + self.shipping_amount + sum(c.amount for c in self.charges), 2)
 
 
 @dataclass

@@ -96,6 +96,10 @@ class MarketplaceChannel(models.Model):
             "marketplace_connector.product_marketplace_unmatched", raise_if_not_found=False),
         help="Lines without SKU nor EAN (custom lines, gift cards, tips) import on this product, named and "
              "priced as charged, and the order gets an activity to check them.")
+    charge_product_id = fields.Many2one(
+        "product.product", "Charges product", default=lambda self: self.env.ref(
+            "marketplace_connector.product_marketplace_charge", raise_if_not_found=False),
+        help="Order-level fees and duties the buyer paid import as lines of this product, taxed as sent.")
     unknown_sku_policy = fields.Selection(
         [("fail", "Fail the order"), ("fallback", "Import on the fallback product")], "Unknown SKU",
         default="fail", required=True,

@@ -27,7 +27,7 @@ class MarketplaceOrderImporter(models.AbstractModel):
     # the steps by concern, one file each (see the module docstring)
     _inherit = ["marketplace.order.importer.partner", "marketplace.order.importer.values",
                 "marketplace.order.importer.status", "marketplace.order.importer.confirmation",
-                "marketplace.order.importer.fallback"]
+                "marketplace.order.importer.fallback", "marketplace.order.importer.charges"]
 
     # -- entry points -----------------------------------------------------------------
     @api.model

@@ -53,3 +53,34 @@ class TestShopifyRealOrders(ShopifySimulatorCase):
         self.assertIn("Gift wrapping", note)
         self.assertEqual(sale.order_line.filtered(lambda sol: sol.product_id.default_code == sim.CATALOG[0][0])
                          .product_uom_qty, 1, "the other line matched its product")
+
+    def test_duties_fees_and_each_shipping_line_make_the_shop_total(self):
+        order = sim.make_order(450789200, 1200, created_at=datetime.now(UTC) - timedelta(minutes=30),
+                               lines=[(0, 1)])
+        express = {"id": 9901, "title": "Express supplement", "code": "express", "price": "2.00",
+                   "discounted_price": "2.00", "tax_lines": [{"title": "TVA", "rate": 0.055, "price": "0.10"}]}
+        order["shipping_lines"].append(express)
+        order["original_total_duties_set"] = {"shop_money": {"amount": "3.00", "currency_code": "EUR"},
+                                              "presentment_money": {"amount": "3.00", "currency_code": "EUR"}}
+        order["original_total_additional_fees_set"] = {
+            "shop_money": {"amount": "1.50", "currency_code": "EUR"},
+            "presentment_money": {"amount": "1.50", "currency_code": "EUR"}}
+        total = float(order["total_price"]) + 2.0 + 3.0 + 1.5
+        for name in ("total_price", "current_total_price"):
+            order[name] = f"{total:.2f}"
+        for name in ("total_price_set", "current_total_price_set"):
+            if name in order:
+                order[name] = {key: {"amount": f"{total:.2f}", "currency_code": "EUR"}
+                               for key in ("shop_money", "presentment_money")}
+        sim.add_order(self.app, order)
+        self.run_cron()
+        sale = self.sale_of(order)
+        shipping = sale.order_line.filtered(lambda sol: sol.product_id == self.channel.shipping_product_id)
+        self.assertEqual(len(shipping), 2, "one line per Shopify shipping line")
+        rates = {sol.name: sum(sol.tax_id.mapped("amount")) for sol in shipping}
+        self.assertEqual(rates["Express supplement"], 5.5, "each shipping line keeps its own tax")
+        charges = sale.order_line.filtered(lambda sol: sol.product_id == self.channel.charge_product_id)
+        self.assertEqual(sorted(charges.mapped("name")), ["Additional fees", "Duties"])
+        self.assertFalse(charges.filtered(lambda sol: sol.name == "Duties").tax_id, "duties are not taxed again")
+        self.assertAlmostEqual(sale.amount_total, total, places=2)
+        self.assertFalse(sale.marketplace_total_mismatch)

@@ -2,6 +2,7 @@
 from marketplace_transport import (
     InvalidOrderError,
     NormalizedAddress,
+    NormalizedCharge,
     NormalizedLine,
     NormalizedOrder,
     OrderStatus,
@@ -81,9 +82,9 @@ class ShopifyNormalizer:
             currency=payload.get("presentment_currency") or payload.get("currency") or "",
             customer_external_id=str((payload.get("customer") or {}).get("id") or ""),
             prices_include_tax=taxes_included,
-            shipping_amount=sum(money(s, "discounted_price" if s.get("discounted_price") is not None else "price")
-                                for s in shipping_lines),
-            shipping_tax_rate=_tax_rate(shipping_lines[0]) if shipping_lines else None,
+            shipping_amount=_shipping_price(shipping_lines[0], money) if len(shipping_lines) == 1 else 0.0,
+            shipping_tax_rate=_tax_rate(shipping_lines[0]) if len(shipping_lines) == 1 else None,
+            charges=_charges(payload, shipping_lines, money, presentment),
             total_amount=round(total, 2),
             is_business=bool(billing.vat or payload.get("company")),
             paid=financial in PAID_STATUSES,
@@ -121,6 +122,32 @@ class ShopifyNormalizer:
                     and attribute.get("value"):
                 return str(attribute["value"])
         return ""
+
+
+def _shipping_price(line, money):
+    return money(line, "discounted_price" if line.get("discounted_price") is not None else "price")
+
+
+def _charges(payload, shipping_lines, money, presentment):
+    """Several shipping lines (each with its own tax), duties and additional fees, as charges."""
+    charges = []
+    if len(shipping_lines) > 1:
+        charges = [NormalizedCharge(label=s.get("title") or s.get("code") or "", amount=_shipping_price(s, money),
+                                    tax_rate=_tax_rate(s), kind="shipping") for s in shipping_lines]
+    duties = _money_set(payload, "original_total_duties", presentment)
+    if duties:
+        charges.append(NormalizedCharge(label="Duties", amount=duties, tax_rate=0.0, kind="duty"))
+    fees = _money_set(payload, "original_total_additional_fees", presentment)
+    if fees:
+        charges.append(NormalizedCharge(label="Additional fees", amount=fees, kind="fee"))
+    return charges
+
+
+def _money_set(obj, name, presentment):
+    """Amount of a money set only field (``<name>_set``, may be null): 0.0 when absent."""
+    money_set = obj.get(f"{name}_set") or {}
+    amount = (money_set.get("presentment_money" if presentment else "shop_money") or {}).get("amount")
+    return to_amount(amount, name)
 
 
 def _money(obj, name, presentment):

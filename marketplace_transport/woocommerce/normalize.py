@@ -4,6 +4,7 @@ import html
 from marketplace_transport import (
     InvalidOrderError,
     NormalizedAddress,
+    NormalizedCharge,
     NormalizedLine,
     NormalizedOrder,
     OrderStatus,
@@ -78,6 +79,7 @@ class WooCommerceNormalizer:
             paid=bool(payload.get("date_paid_gmt") or payload.get("date_paid")) or status in PAID_STATUSES,
             raw=payload,
             custom_lines=True,  # products without SKU, deleted products
+            charges=[_fee(fee, included, rates) for fee in payload.get("fee_lines") or [] if isinstance(fee, dict)],
         )
         return order.clean()
 
@@ -126,6 +128,13 @@ def _rate(item, rates, basis):
     if not taxes and not tax:
         return 0.0 if base else None
     return round(tax / base * 100, 2) if base else None
+
+
+def _fee(fee, included, rates):
+    """A ``fee_lines`` entry (positive or negative, taxed as sent) on the prices' tax basis."""
+    amount = _amount(fee, "total") + (_amount(fee, "total_tax") if included else 0)
+    return NormalizedCharge(label=html.unescape(fee.get("name") or ""), amount=round(amount, 2),
+                            tax_rate=_rate(fee, rates, "total"), kind="fee")
 
 
 def _address(data, email):

@@ -45,3 +45,25 @@ class TestWooCommerceRealOrders(WooSimulatorCase):
         failure = self.env["marketplace.import.failure"].search(
             [("channel_id", "=", self.channel.id), ("external_id", "=", "727")])
         self.assertIn("no fallback product", failure.reason)
+
+    def test_fee_lines_positive_negative_and_untaxed_make_the_shop_total(self):
+        order = self.add_order(40, prices_include_tax=True)
+        order["fee_lines"] = [  # as WooCommerce sends them: totals without tax, tax apart
+            {"id": 901, "name": "Gift wrap", "tax_class": "", "tax_status": "taxable", "total": "8.33",
+             "total_tax": "1.67", "taxes": [{"id": 1, "total": "1.67", "subtotal": ""}], "meta_data": []},
+            {"id": 902, "name": "Loyalty discount", "tax_class": "", "tax_status": "taxable", "total": "-4.17",
+             "total_tax": "-0.83", "taxes": [{"id": 1, "total": "-0.83", "subtotal": ""}], "meta_data": []},
+            {"id": 903, "name": "Cash on delivery", "tax_class": "", "tax_status": "none", "total": "2.00",
+             "total_tax": "0.00", "taxes": [], "meta_data": []},
+        ]
+        order["total"] = f"{float(order['total']) + 10.0 - 5.0 + 2.0:.2f}"
+        order["total_tax"] = f"{float(order['total_tax']) + 1.67 - 0.83:.2f}"
+        self.run_cron()
+        sale = self.sale_of(order)
+        fees = sale.order_line.filtered(lambda sol: sol.product_id == self.channel.charge_product_id)
+        self.assertEqual(fees.mapped("name"), ["Gift wrap", "Loyalty discount", "Cash on delivery"])
+        self.assertEqual(fees.mapped("price_unit"), [10.0, -5.0, 2.0], "tax included, as the order's prices")
+        self.assertEqual([bool(sol.tax_id) for sol in fees], [True, True, False])
+        self.assertFalse(fees[2].tax_id, "an untaxed fee stays untaxed")
+        self.assertAlmostEqual(sale.amount_total, float(order["total"]), places=2)
+        self.assertFalse(sale.marketplace_total_mismatch)
