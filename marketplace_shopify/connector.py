@@ -30,4 +30,7 @@ CONNECTOR = register(ConnectorDescriptor(
                    "secret. The base URL is <code>https://&lt;shop&gt;.myshopify.com</code>.</p>"),
     webhook=WebhookSpec(signature_header="X-Shopify-Hmac-Sha256", order_id=order_id),
     transport_options=methodcaller("_prepare_shopify_options"),
+    missing_address_hint=_lt("Shopify withholds customer data from apps without access to it: grant the app "
+                             "protected customer data access, level 2 (name, address, e-mail, phone), in its "
+                             "configuration, then press Retry."),
 ))

@@ -95,11 +95,16 @@ class NormalizedAddress:
     pickup_id: str = ""  # relay / pickup point
     pickup_name: str = ""
 
-    def clean(self, role):
+    def clean(self, role, optional=False):
+        """Validate in place; ``optional``: an address without name nor street is kept empty
+        (:attr:`is_empty`), for the importer to decide."""
         for attr in ("name", "company_name", "street", "street2", "zip", "city", "state_code",
                      "email", "phone", "vat", "pickup_id", "pickup_name"):
             setattr(self, attr, clean_text(getattr(self, attr)))
         self.country_code = clean_text(self.country_code).upper()
+        if optional and self.is_empty:
+            self.country_code = self.country_code if _COUNTRY_RE.match(self.country_code) else ""
+            return self
         if not self.name and not self.company_name:
             raise InvalidOrderError(f"{role} address: no name")
         if not _COUNTRY_RE.match(self.country_code):
@@ -113,6 +118,17 @@ class NormalizedAddress:
     @property
     def display_name(self):
         return self.name or self.company_name
+
+    @property
+    def is_empty(self):
+        """No name and no street: the marketplace withheld the address (or there is none)."""
+        return not (self.name or self.company_name or self.street)
+
+    def missing_fields(self):
+        """Names of the contact fields this address lacks, for messages."""
+        return [label for label, value in (("name", self.display_name), ("street", self.street), ("zip", self.zip),
+                                           ("city", self.city), ("country", self.country_code),
+                                           ("e-mail", self.email), ("phone", self.phone)) if not value]
 
     def fingerprint(self):
         """What makes two addresses the same contact (case and blanks ignored)."""
@@ -221,6 +237,7 @@ class NormalizedOrder:
     warnings: list = field(default_factory=list)  # what cleaning dropped or cut, shown on the order
     custom_lines: bool = False  # lines without SKU nor EAN are allowed (see NormalizedLine.clean)
     charges: list = field(default_factory=list)  # NormalizedCharge: fees, duties, other shipping lines
+    addresses_optional: bool = False  # addresses may be withheld or absent (NormalizedAddress.is_empty)
 
     def clean(self):
         """Validate and normalize in place; raises :class:`InvalidOrderError` with the reason.
@@ -250,8 +267,8 @@ class NormalizedOrder:
             if line.external_id in seen:
                 raise InvalidOrderError(f"line id {line.external_id!r} appears twice in the order")
             seen.add(line.external_id)
-        self.billing.clean("billing")
-        self.shipping.clean("shipping")
+        self.billing.clean("billing", self.addresses_optional)
+        self.shipping.clean("shipping", self.addresses_optional)
         self.shipping_amount = to_amount(self.shipping_amount, "shipping amount")
         if self.shipping_amount < 0:
             raise InvalidOrderError(f"negative shipping amount {self.shipping_amount}")

@@ -19,6 +19,7 @@ from . import importer_status
 from . import importer_confirmation
 from . import importer_fallback
 from . import importer_charges
+from . import importer_addressless
 from . import importer
 from . import res_partner
 from . import sale_order

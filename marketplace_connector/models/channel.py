@@ -100,6 +100,11 @@ class MarketplaceChannel(models.Model):
         "product.product", "Charges product", default=lambda self: self.env.ref(
             "marketplace_connector.product_marketplace_charge", raise_if_not_found=False),
         help="Order-level fees and duties the buyer paid import as lines of this product, taxed as sent.")
+    anonymous_partner_id = fields.Many2one(
+        "res.partner", "Anonymous customer", default=lambda self: self.env.ref(
+            "marketplace_connector.partner_marketplace_anonymous", raise_if_not_found=False),
+        help="Customer of the orders without buyer nor address that ship nothing (cancelled, refunded, "
+             "services only).")
     unknown_sku_policy = fields.Selection(
         [("fail", "Fail the order"), ("fallback", "Import on the fallback product")], "Unknown SKU",
         default="fail", required=True,

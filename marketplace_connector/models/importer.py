@@ -27,7 +27,8 @@ class MarketplaceOrderImporter(models.AbstractModel):
     # the steps by concern, one file each (see the module docstring)
     _inherit = ["marketplace.order.importer.partner", "marketplace.order.importer.values",
                 "marketplace.order.importer.status", "marketplace.order.importer.confirmation",
-                "marketplace.order.importer.fallback", "marketplace.order.importer.charges"]
+                "marketplace.order.importer.fallback", "marketplace.order.importer.charges",
+                "marketplace.order.importer.addressless"]
 
     # -- entry points -----------------------------------------------------------------
     @api.model
@@ -98,9 +99,11 @@ class MarketplaceOrderImporter(models.AbstractModel):
 
         :return: the values of ``sale.order.create``
         """
-        partner = self._find_buyer(channel, order, run)
-        invoice_address, shipping_address = self._find_or_create_addresses(
-            partner, [(order.billing, "invoice"), (order.shipping, "delivery")], run)
+        partner = invoice_address = shipping_address = self._addressless_buyer(channel, order)
+        if not partner:
+            partner = self._find_buyer(channel, order, run)
+            invoice_address, shipping_address = self._find_or_create_addresses(
+                partner, [(order.billing, "invoice"), (order.shipping, "delivery")], run)
         vals = self._prepare_order_vals(channel, order, partner, invoice_address, shipping_address, run)
         fiscal_position = self._order_fiscal_position(channel, vals, partner, shipping_address)
         vals["fiscal_position_id"] = fiscal_position.id

@@ -84,3 +84,28 @@ class TestShopifyRealOrders(ShopifySimulatorCase):
         self.assertFalse(charges.filtered(lambda sol: sol.name == "Duties").tax_id, "duties are not taxed again")
         self.assertAlmostEqual(sale.amount_total, total, places=2)
         self.assertFalse(sale.marketplace_total_mismatch)
+
+    def _addressless(self, number, **kwargs):
+        order = sim.make_order(450789300 + number, 1300 + number, lines=[(0, 1)],
+                               created_at=datetime.now(UTC) - timedelta(minutes=30), **kwargs)
+        for key in ("customer", "billing_address", "shipping_address"):
+            order[key] = None  # as Shopify sends them to an app without protected customer data access
+        order["email"] = order["contact_email"] = None
+        sim.add_order(self.app, order)
+        return order
+
+    def test_order_without_customer_that_ships_nothing_imports_on_the_anonymous_customer(self):
+        order = self._addressless(1, financial_status="voided", cancelled=True)
+        self.run_cron()
+        sale = self.sale_of(order)
+        self.assertEqual(sale.partner_id, self.channel.anonymous_partner_id)
+        self.assertEqual(sale.partner_shipping_id, self.channel.anonymous_partner_id)
+        self.assertEqual(sale.state, "cancel")
+
+    def test_order_to_ship_without_address_fails_naming_what_and_the_permission(self):
+        order = self._addressless(2)
+        self.run_cron()
+        self.assertFalse(self.sale_of(order))
+        reason = self._failure(order["id"]).reason
+        self.assertIn("no shipping address (missing: name, street, zip, city, country, e-mail, phone)", reason)
+        self.assertIn("protected customer data access, level 2 (name, address, e-mail, phone)", reason)

@@ -90,6 +90,7 @@ class ShopifyNormalizer:
             paid=financial in PAID_STATUSES,
             raw=payload,
             custom_lines=True,  # custom items, tips, gift cards: no SKU
+            addresses_optional=True,  # admin orders, no protected customer data access
         )
         return order.clean()
 

@@ -79,6 +79,7 @@ class WooCommerceNormalizer:
             paid=bool(payload.get("date_paid_gmt") or payload.get("date_paid")) or status in PAID_STATUSES,
             raw=payload,
             custom_lines=True,  # products without SKU, deleted products
+            addresses_optional=True,  # orders created in the admin may have none
             charges=[_fee(fee, included, rates) for fee in payload.get("fee_lines") or [] if isinstance(fee, dict)],
         )
         return order.clean()

@@ -67,3 +67,23 @@ class TestWooCommerceRealOrders(WooSimulatorCase):
         self.assertFalse(fees[2].tax_id, "an untaxed fee stays untaxed")
         self.assertAlmostEqual(sale.amount_total, float(order["total"]), places=2)
         self.assertFalse(sale.marketplace_total_mismatch)
+
+    def test_cancelled_order_without_address_imports_on_the_anonymous_customer(self):
+        order = self.add_order(41, status="cancelled")
+        order["billing"] = {key: "" for key in order["billing"]}
+        order["shipping"] = {key: "" for key in order["shipping"]}
+        order["customer_id"] = 0
+        self.run_cron()
+        sale = self.sale_of(order)
+        self.assertEqual(sale.partner_id, self.channel.anonymous_partner_id)
+        self.assertEqual(sale.state, "cancel")
+
+    def test_order_to_ship_without_address_fails_saying_what_is_missing(self):
+        order = self.add_order(42)
+        order["billing"] = dict({key: "" for key in order["billing"]}, email="buyer@example.com")
+        order["shipping"] = {key: "" for key in order["shipping"]}
+        self.run_cron()
+        self.assertFalse(self.sale_of(order))
+        reason = self.env["marketplace.import.failure"].search([("external_id", "=", str(order["id"]))]).reason
+        self.assertIn("no shipping address (missing: name, street, zip, city, country, phone)", reason)
+        self.assertIn("Check the customer data the marketplace lets the connector read", reason)
