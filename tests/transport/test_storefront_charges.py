@@ -1,11 +1,15 @@
 """Order-level charges of the storefronts (fees, duties, several shipping lines) in the normalized order."""
 import json
+import random
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from marketplace_simulator import wix as wix_sim
 
 from marketplace_transport import NormalizedCharge, TransportConfig
 from marketplace_transport.shopify import ShopifyTransport
+from marketplace_transport.wix import WixTransport
 from marketplace_transport.woocommerce import WooCommerceTransport
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -57,3 +61,25 @@ def test_charges_are_cleaned_and_zero_ones_dropped():
     order = _woo(False)
     order.charges.append(NormalizedCharge(label="nothing", amount="0.00"))
     assert len(order.clean().charges) == 2
+
+
+def _wix_order():
+    state = wix_sim.new_state()
+    return wix_sim.add_order(state, random.Random(3), datetime(2026, 11, 2, tzinfo=UTC),
+                             lines=[("MUG-01", "Mug", 12.0), ("GIFT", "Gift card", 20.0)])
+
+
+def test_wix_additional_fees_and_lines_without_sku_keep_their_catalog_ids():
+    payload = _wix_order()
+    custom = payload["lineItems"][1]
+    custom["physicalProperties"]["sku"] = ""
+    custom["catalogReference"]["options"] = {"variantId": "00000000-0000-003f-0005-a316f7c67df7"}
+    payload["additionalFees"] = [{"code": "gift-wrap", "name": "Gift wrapping", "price": {"amount": "3.60"},
+                                  "taxDetails": {"taxRate": "0.2", "totalTax": {"amount": "0.60"}}}]
+    config = TransportConfig(base_url="http://127.0.0.1:9", credentials={"secret": "key"},
+                             options={"account": "site"})
+    order = WixTransport(config).normalize_order(payload)
+    line = order.lines[1]
+    assert line.sku == "" and line.name == "Gift card"
+    assert line.product_refs == ["00000000-0000-003f-0005-a316f7c67df7", custom["catalogReference"]["catalogItemId"]]
+    assert [(c.label, c.amount, c.tax_rate) for c in order.charges] == [("Gift wrapping", 3.6, 20.0)]
