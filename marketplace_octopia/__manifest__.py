@@ -15,6 +15,7 @@
         "views/marketplace_octopia_carrier_views.xml",
         "views/marketplace_octopia_offer_package_views.xml",
         "views/marketplace_channel_legacy_views.xml",
+        "views/sale_order_views.xml",
     ],
     "demo": ["demo/octopia_demo.xml", "demo/cdiscount_soap_demo.xml"],
     "installable": True,

@@ -21,6 +21,7 @@ from . import importer_fallback
 from . import importer_charges
 from . import importer_addressless
 from . import importer
+from . import importer_business
 from . import res_partner
 from . import sale_order
 from . import sale_order_line

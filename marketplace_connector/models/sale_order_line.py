@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SaleOrderLine(models.Model):
@@ -12,3 +12,17 @@ class SaleOrderLine(models.Model):
         ("marketplace_line_unique", "UNIQUE(order_id, marketplace_line_id)",
          "A marketplace line is imported once per order."),
     ]
+
+    def _action_launch_stock_rule(self, previous_product_uom_qty=False):
+        """Lines shipped by the marketplace's logistics never enter our deliveries."""
+        lines = self.filtered("marketplace_shippable")
+        return super(SaleOrderLine, lines)._action_launch_stock_rule(previous_product_uom_qty)
+
+    @api.depends("marketplace_shippable")
+    def _compute_qty_delivered_method(self):
+        """No stock move follows a line the marketplace ships: its delivered quantity is manual."""
+        result = super()._compute_qty_delivered_method()
+        marketplace_shipped = self.filtered(
+            lambda sol: not sol.marketplace_shippable and sol.qty_delivered_method == "stock_move")
+        marketplace_shipped.qty_delivered_method = "manual"
+        return result

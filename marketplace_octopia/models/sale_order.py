@@ -1,5 +1,6 @@
-"""Accept / refuse Octopia orders waiting for the seller (server actions in data/)."""
-from odoo import models
+"""Accept / refuse Octopia orders waiting for the seller (server actions in data/); the buyer's
+cancellation request flag."""
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from marketplace_transport import MarketplaceError
@@ -7,6 +8,20 @@ from marketplace_transport import MarketplaceError
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
+
+    octopia_cancel_requested = fields.Boolean(
+        "Buyer cancellation request", compute="_compute_octopia_cancel_requested", store=True,
+        help="A buyer asked Octopia to cancel lines of this order.")
+
+    octopia_address_pending = fields.Boolean(
+        "Addresses pending", copy=False, readonly=True,
+        help="Octopia showed this order without the buyer's addresses yet: the next import that brings "
+             "them completes the order and its open deliveries.")
+
+    @api.depends("order_line.octopia_cancel_requested")
+    def _compute_octopia_cancel_requested(self):
+        for order in self:
+            order.octopia_cancel_requested = any(order.order_line.mapped("octopia_cancel_requested"))
 
     def _octopia_waiting_orders(self):
         orders = self.filtered(lambda o: o.marketplace_channel_id.channel_type == "octopia")
@@ -36,3 +51,11 @@ class SaleOrder(models.Model):
             method(self)
         except MarketplaceError as exc:
             raise UserError(self.marketplace_channel_id._error_text(exc)) from exc
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    octopia_cancel_requested = fields.Boolean(
+        "Buyer cancellation request", copy=False, readonly=True,
+        help="The buyer asked Octopia to cancel this line; it waits for the seller's answer.")

@@ -7,8 +7,16 @@ from urllib.parse import quote
 from marketplace_transport import MarketplaceError, RateLimitedError, TemporaryError, UserInputError
 
 from .rest_common import (
+    APPROVAL_STATUS_KEY,
+    CANCELLATION_REASON_KEYS,
+    CANCELLATION_REQUESTS_PATH,
     DEFAULT_SALES_CHANNEL,
     FINAL_CANCELLED_STATUSES,
+    INVOICE_FILE_PART,
+    INVOICE_IMPORT_DONE,
+    INVOICE_IMPORT_ERROR_KEYS,
+    INVOICE_IMPORT_FAILED,
+    INVOICE_IMPORT_PATH,
     REFUND_LIMITS,
     SELLER_SUPPLY_MODE,
     SHIPPABLE_LINE_STATUSES,
@@ -48,7 +56,7 @@ class OctopiaOrderActions:
             return (self.get_order(external_id) or {}).get("status") in target
 
         self._send_once(lambda: self._request("POST", path, operation=operation,
-                                              json={"approval_status": value}, retry=False),
+                                              json={APPROVAL_STATUS_KEY: value}, retry=False),
                         already_done, operation)
         return {"order": external_id, "approval_status": value}
 
@@ -151,7 +159,7 @@ class OctopiaOrderActions:
             return bool((self.get_order(order_id) or {}).get("cancellationDetails"))
 
         response = self._send_once(
-            lambda: self._request("POST", "/order-cancellation-requests", operation=operation, json=body,
+            lambda: self._request("POST", CANCELLATION_REQUESTS_PATH, operation=operation, json=body,
                                   retry=False), already_done, operation)
         answer = {}
         if response is not None and response.content:
@@ -175,11 +183,12 @@ class OctopiaOrderActions:
         raise UserInputError(f"Cancellation reason {value!r} is not accepted by Octopia; use one of: "
                              + ", ".join(f"{code} ({label})" for code, label in reasons))
 
-    def _code_label_list(self, path, operation, params=None):
+    def _code_label_list(self, path, operation, params=None, keys=("code", "label")):
         body = self._json("GET", path, operation=operation, params=params)
         items = body if isinstance(body, list) else (body or {}).get("items") or []
-        return [(str(i.get("code") or ""), str(i.get("label") or i.get("code") or ""))
-                for i in items if isinstance(i, dict) and (i.get("code") or i.get("label"))]
+        code, label = keys
+        return [(str(i.get(code) or ""), str(i.get(label) or i.get(code) or ""))
+                for i in items if isinstance(i, dict) and (i.get(code) or i.get(label))]
 
     def list_carriers(self):
         """[(code, label)] from ``GET /carriers``; the label is what shipments send."""
@@ -192,11 +201,28 @@ class OctopiaOrderActions:
         if self._reasons is None:
             self._reasons = self._code_label_list(
                 "/cancellation-reasons", "list cancellation reasons",
-                params={"salesChannel": self.option("sales_channel", DEFAULT_SALES_CHANNEL)})
+                params={"salesChannel": self.option("sales_channel", DEFAULT_SALES_CHANNEL)},
+                keys=CANCELLATION_REASON_KEYS)
         return self._reasons
 
     def upload_invoice(self, order_external_id, pdf_bytes, filename="invoice.pdf"):
         """Upload the customer invoice PDF (``POST /orders/{orderId}/invoice-documents``)."""
-        files = {"file": (filename, pdf_bytes, "application/pdf")}
-        return self._json("POST", f"/orders/{quote(str(order_external_id), safe='')}/invoice-documents",
+        files = {INVOICE_FILE_PART: (filename, pdf_bytes, "application/pdf")}
+        body = self._json("POST", f"/orders/{quote(str(order_external_id), safe='')}/invoice-documents",
                           operation=f"upload invoice {order_external_id}", files=files) or {}
+        if isinstance(body, dict) and body.get("importId"):
+            body = dict(body, import_id=str(body["importId"]))  # processed asynchronously
+        return body
+
+    def invoice_upload_status(self, import_id):
+        """("pending" | "done" | "failed", message) of an invoice import (``GET /order-invoice-imports/{id}``)."""
+        body = self._json("GET", INVOICE_IMPORT_PATH.format(import_id=quote(str(import_id), safe="")),
+                          operation=f"invoice import {import_id}") or {}
+        status = body.get("status") if isinstance(body, dict) else None
+        if status in INVOICE_IMPORT_DONE:
+            return "done", ""
+        if status not in INVOICE_IMPORT_FAILED:
+            return "pending", ""
+        errors = [str(next((f[k] for k in INVOICE_IMPORT_ERROR_KEYS if f.get(k)), f.get("fileName") or ""))
+                  for f in body.get("files") or () if isinstance(f, dict) and f.get("status") != "Success"]
+        return "failed", f"Octopia import {import_id}: {status}" + (f" ({'; '.join(errors)})" if errors else "")

@@ -28,6 +28,21 @@ XML_PACKAGE_URL_FIELD = ""
 # [{sellerProductId, offerIntegrationStatus, propertyList[{propertyCode, propertyError, logMessage}]}].
 XML_PACKAGE_PAGE_SIZE = 100
 XML_PACKAGE_FINAL_STATES = ("Integrated", "Rejected")
+# [INFERRED] one place each; evidence for and against in marketplace_octopia/readme/OCTOPIA_INFERRED.md
+APPROVAL_STATUS_KEY = "approval_status"  # body key of POST /orders/{id}/approval-status (snake_case)
+CANCELLATION_REQUESTS_PATH = "/order-cancellation-requests"  # also for Cdiscount orders
+CANCELLATION_REASON_KEYS = ("code", "label")  # items of GET /cancellation-reasons
+INVOICE_FILE_PART = "file"  # multipart part name of POST /orders/{id}/invoice-documents
+SHIPPING_COST_PER_LINE = True  # sellingPrice.shippingCost is the line's shipping, not per unit
+INVOICE_IMPORT_ERROR_KEYS = ("errorMessage", "message", "integrationStatus")  # message of a failed file
+# Orders not yet InPreparation may come without any address (shipping address from InPreparation,
+# reference §2.3): they import with a placeholder buyer in the sales channel's country, e.g. CDISFR -> FR.
+ADDRESS_MASKED_STATUSES = ("Processing", "WaitingAcceptance", "Accepted")
+PLACEHOLDER_COUNTRY = "FR"  # when the sales channel id does not end with a country code
+# Invoice imports (official "Orders Invoices" page): Running, Success, PartialSuccess, Failure.
+INVOICE_IMPORT_PATH = "/order-invoice-imports/{import_id}"
+INVOICE_IMPORT_DONE = ("Success",)
+INVOICE_IMPORT_FAILED = ("Failure", "PartialSuccess")
 DEFAULT_QUOTA_WAIT = 900.0  # when the quota message carries no delay
 QUOTA_DELAY_RE = re.compile(r"replenished in (?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})", re.I)
 

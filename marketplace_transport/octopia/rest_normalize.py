@@ -8,10 +8,13 @@ from marketplace_transport import (
 )
 
 from .rest_common import (
+    ADDRESS_MASKED_STATUSES,
     LINE_CANCEL_REQUEST,
     ORDER_STATUS_MAP,
     PAID_STATUSES,
+    PLACEHOLDER_COUNTRY,
     SELLER_SUPPLY_MODE,
+    SHIPPING_COST_PER_LINE,
     _scrub_surrogates,
 )
 
@@ -52,6 +55,8 @@ class OctopiaOrderNormalizer:
         lines = [self._normalize_line(raw, index) for index, raw in enumerate(raw_lines)]
         shipping_source = self._shipping_address_source(raw_lines)
         billing_source = payload.get("billingAddress") or shipping_source
+        if not billing_source and raw_status in ADDRESS_MASKED_STATUSES:
+            billing_source = self._placeholder_address(payload)
         if not billing_source:
             raise InvalidOrderError("neither a billing address nor a shipping address")
         billing = self._address(billing_source)
@@ -62,7 +67,8 @@ class OctopiaOrderNormalizer:
         shipping_rate = None
         for raw in raw_lines:
             selling = raw.get("sellingPrice") or {}
-            shipping_amount += float(selling.get("shippingCost") or 0.0)
+            per = 1 if SHIPPING_COST_PER_LINE else float(raw.get("quantity") or 1)
+            shipping_amount += float(selling.get("shippingCost") or 0.0) * per
             if shipping_rate is None:
                 shipping_rate = self._tax_rate(selling.get("taxes"), shipping=True)
         total = (payload.get("totalPrice") or {}).get("sellingPrice")
@@ -123,6 +129,20 @@ class OctopiaOrderNormalizer:
             # [INFERRED] a rate given as a fraction (0.2) rather than a percent (20.0)
             return rate * 100 if 0 < rate < 1 else rate
         return None
+
+    @staticmethod
+    def addresses_pending(payload):
+        """True while no line carries its shipping address (before InPreparation)."""
+        lines = payload.get("lines") if isinstance(payload, dict) else None
+        return not any(isinstance(line, dict) and line.get("shippingAddress") for line in lines or ())
+
+    @staticmethod
+    def _placeholder_address(payload):
+        """The buyer of an order Octopia shows without addresses yet (completed by a later poll)."""
+        channel = str((payload.get("salesChannel") or {}).get("id") or "")
+        country = channel[-2:].upper() if len(channel) > 2 and channel[-2:].isalpha() else PLACEHOLDER_COUNTRY
+        reference = str((payload.get("customer") or {}).get("reference") or "").strip()
+        return {"lastName": f"Octopia customer {reference}".strip(), "countryCode": country}
 
     @staticmethod
     def _shipping_address_source(raw_lines):

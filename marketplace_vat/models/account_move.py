@@ -21,8 +21,8 @@ MENTION_OSS = ("Vente à distance intracommunautaire : TVA du pays de destinatio
 MENTION_DEEMED_SUPPLIER = ("TVA collectée par la plateforme, fournisseur présumé (article 14 bis de la directive "
                            "2006/112/CE).")
 
-UPLOAD_STATES = [("not_supported", "Not supported"), ("todo", "To upload"), ("done", "Uploaded"),
-                 ("error", "Upload failed")]
+UPLOAD_STATES = [("not_supported", "Not supported"), ("todo", "To upload"),
+                 ("processing", "Processing at the marketplace"), ("done", "Uploaded"), ("error", "Upload failed")]
 
 
 class AccountMove(models.Model):
@@ -112,6 +112,7 @@ class AccountMove(models.Model):
             item = move._marketplace_queue_upload()
             if item and now:
                 item._send_one()
+                move._marketplace_check_upload_now()
 
     def _marketplace_queue_upload(self):
         """:return: the outbox item of the upload; None when the channel cannot take invoices or
@@ -137,6 +138,24 @@ class AccountMove(models.Model):
         self.write({"marketplace_upload_state": "done", "marketplace_upload_message": filename})
         self.message_post(body=self.env._("Invoice PDF %(file)s uploaded to %(channel)s.", file=filename,
                                           channel=self.marketplace_channel_id.name))
+
+    def _marketplace_upload_processing(self, payload):
+        """The marketplace took the PDF and processes it asynchronously: read its status later (outbox)."""
+        self.write({"marketplace_upload_state": "processing", "marketplace_upload_message": payload["filename"]})
+        return self.marketplace_channel_id._outbox_enqueue("check_invoice_upload", self, payload, again=True)
+
+    def _marketplace_check_upload_now(self):
+        """Read the status of an upload still processing at once (the upload button)."""
+        if self.marketplace_upload_state == "processing":
+            self.env["marketplace.outbox"].search([
+                ("operation", "=", "check_invoice_upload"), ("res_model", "=", self._name),
+                ("res_id", "=", self.id), ("state", "=", "todo")])._send_one()
+
+    def _marketplace_upload_refused(self, message):
+        """The marketplace refused the uploaded invoice: the state, a note and an activity."""
+        self._marketplace_upload_failed(message)
+        self.marketplace_channel_id._schedule_error_activity(
+            self.env._("Invoice refused by the marketplace"), message, record=self)
 
     def _marketplace_upload_failed(self, message):
         self.write({"marketplace_upload_state": "error", "marketplace_upload_message": message[:250]})

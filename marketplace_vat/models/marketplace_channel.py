@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from marketplace_transport import MarketplaceError, TemporaryError
+
 
 class MarketplaceChannel(models.Model):
     _inherit = "marketplace.channel"
@@ -40,10 +42,34 @@ class MarketplaceChannel(models.Model):
     def _outbox_do_upload_invoice(self, item, transport):
         """Send the invoice PDF kept beside the item (rendered when the invoice was posted)."""
         payload = item._payload_values()
-        transport.upload_invoice(payload["order"], item._attachment_raw(), payload["filename"])
+        answer = transport.upload_invoice(payload["order"], item._attachment_raw(), payload["filename"])
+        if isinstance(answer, dict) and answer.get("import_id"):  # processed asynchronously
+            item.sudo().payload = self._payload_json(dict(payload, import_id=answer["import_id"]))
 
     def _outbox_after_upload_invoice(self, item):
+        payload = item._payload_values()
+        if payload.get("import_id"):
+            item._record()._marketplace_upload_processing(payload)
+        else:
+            item._record()._marketplace_upload_done(payload["filename"])
+
+    def _outbox_do_check_invoice_upload(self, item, transport):
+        """Read an asynchronous upload's status: still processing is retried later by the outbox."""
+        payload = item._payload_values()
+        state, message = transport.invoice_upload_status(payload["import_id"])
+        if state == "pending":
+            raise TemporaryError(self.env._("The marketplace is still processing invoice %s.", payload["filename"]))
+        if state == "failed":
+            raise MarketplaceError(message)
+
+    def _outbox_after_check_invoice_upload(self, item):
         item._record()._marketplace_upload_done(item._payload_values()["filename"])
+
+    def _outbox_failed_check_invoice_upload(self, item, message):
+        invoice = item._record()
+        if not invoice:
+            return self._outbox_tell(item, message)
+        return invoice._marketplace_upload_refused(message)
 
     def _outbox_failed_upload_invoice(self, item, message):
         invoice = item._record()

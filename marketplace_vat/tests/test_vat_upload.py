@@ -90,3 +90,39 @@ class TestVatUpload(VatCase):
         logs = self.env["marketplace.sync.log"].search(
             [("channel_id", "=", self.channel.id), ("operation", "=", f"upload invoice {remote['orderId']}")])
         self.assertEqual(len(logs), 1)
+
+    def _uploaded_invoice(self, seed):
+        self.octopia.reset()
+        self.addCleanup(self.octopia.reset)  # the simulator is shared by the class
+        remote = self.octopia_sim.generate_orders(1, seed=seed)[0]
+        self.octopia.add_orders([remote])
+        sale = self.import_order(remote["orderId"], lines=[("SKU-A", 1, 24.0)], total_amount=24.0)
+        invoice = sale.invoice_ids
+        invoice.invoice_pdf_report_id = self.env["ir.attachment"].create({
+            "name": "invoice.pdf", "datas": base64.b64encode(MINIMAL_PDF), "res_model": "account.move",
+            "res_id": invoice.id})
+        self.octopia.invoice_import_steps = 1  # the first status read answers Running
+        invoice.action_marketplace_upload()
+        self.assertEqual(invoice.marketplace_upload_state, "processing", "asynchronous at the marketplace")
+        check = self.env["marketplace.outbox"].search([("channel_id", "=", self.channel.id),
+                                                       ("operation", "=", "check_invoice_upload")])
+        self.assertEqual((len(check), check.state, check.attempts), (1, "todo", 1))
+        check.next_attempt_at = False  # due now rather than after the outbox's back-off
+        return invoice, check
+
+    def test_asynchronous_upload_is_read_until_success(self):
+        invoice, check = self._uploaded_invoice(seed=9)
+        self.channel._outbox_send()
+        self.assertEqual(check.state, "done")
+        self.assertEqual(invoice.marketplace_upload_state, "done")
+        self.assertEqual(len(self.octopia.invoices), 1, "the PDF is sent once")
+
+    def test_asynchronous_upload_refused_is_an_activity(self):
+        invoice, check = self._uploaded_invoice(seed=10)
+        self.octopia.invoice_import_error = "The invoice total differs from the order total."
+        self.channel._outbox_send()
+        self.assertEqual(check.state, "error")
+        self.assertEqual(invoice.marketplace_upload_state, "error")
+        self.assertIn("The invoice total differs from the order total.", invoice.marketplace_upload_message)
+        activity = invoice.activity_ids.filtered(lambda a: a.summary == "Invoice refused by the marketplace")
+        self.assertEqual(len(activity), 1)

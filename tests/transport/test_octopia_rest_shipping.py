@@ -172,3 +172,19 @@ def test_upload_invoice(server, state):
     assert state.invoices == [(order["orderId"], "FA2026-0001.pdf", b"%PDF-1.7\n...")]
     with pytest.raises(RemoteError, match="PDF or a UBL"):
         transport.upload_invoice(order["orderId"], b"hello", "x.txt")
+
+
+def test_invoice_upload_is_read_until_final_status(server, state):
+    order = one_order(state, status="Shipped", seed=62)
+    transport = make_transport(server)
+    state.invoice_import_steps = 1
+    answer = transport.upload_invoice(order["orderId"], b"%PDF-1.7\n...", "FA2026-0002.pdf")
+    assert answer["import_id"] == answer["importId"]
+    assert transport.invoice_upload_status(answer["import_id"]) == ("pending", "")
+    assert transport.invoice_upload_status(answer["import_id"]) == ("done", "")
+    state.invoice_import_error = "Invoice amount differs from the order"
+    failed = transport.upload_invoice(order["orderId"], b"%PDF-1.7\n...", "FA2026-0003.pdf")["import_id"]
+    transport.invoice_upload_status(failed)
+    assert transport.invoice_upload_status(failed) == (
+        "failed", f"Octopia import {failed}: Failure (Invoice amount differs from the order)")
+

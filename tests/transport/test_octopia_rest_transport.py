@@ -252,6 +252,23 @@ def test_address_hidden_before_preparation_falls_back_to_billing(server, state):
     assert "shippingAddress" not in payload["lines"][0]
     normalized = transport.normalize_order(payload)
     assert normalized.shipping.street == order["billingAddress"]["addressLine1"]
+    assert transport.addresses_pending(payload)
+
+
+@pytest.mark.parametrize("status", ["Processing", "WaitingAcceptance", "Accepted"])
+def test_order_without_any_address_before_preparation_gets_a_placeholder_buyer(server, state, status):
+    state.mask_billing = True
+    order = one_order(state, status=status)
+    transport = make_transport(server)
+    payload = transport.get_order(order["orderId"])
+    assert "billingAddress" not in payload
+    normalized = transport.normalize_order(payload)
+    assert normalized.billing.name == f"Octopia customer {order['customer']['reference']}"
+    assert (normalized.billing.country_code, normalized.shipping.country_code) == ("FR", "FR")
+    assert normalized.billing.street == ""
+    payload["status"] = "InPreparation"
+    with pytest.raises(InvalidOrderError, match="neither a billing address nor a shipping address"):
+        transport.normalize_order(payload)
 
 
 @pytest.mark.parametrize("mutate, message", [

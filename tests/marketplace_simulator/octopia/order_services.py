@@ -88,4 +88,23 @@ def register_order_services(app, state):  # noqa: C901 - one closure per documen
                 return error
             state.invoices.append((order["orderId"], filename, data))
             document_id = f"DOC{len(state.invoices):06d}"
-        return Response(201, {"id": document_id, "status": "Pending"})
+            state.invoice_imports[document_id] = {"importId": document_id, "orderId": order["orderId"],
+                                                  "fileName": filename, "reads": 0}
+        # importId: official "Orders Invoices" page; "id"/"status" kept from the earlier simulator
+        return Response(201, {"importId": document_id, "id": document_id, "status": "Running"})
+
+    @api("GET", r"/order-invoice-imports/(?P<import_id>[^/]+)")
+    def invoice_import(request):
+        """Running for ``invoice_import_steps`` reads, then Success (Failure with ``invoice_import_error``)."""
+        with state.lock:
+            record = state.invoice_imports.get(request.params["import_id"])
+            if record is None:
+                return problem(404, "Not Found", "Unknown import.")
+            record["reads"] += 1
+            status = "Running"
+            if record["reads"] > state.invoice_import_steps:
+                status = "Failure" if state.invoice_import_error else "Success"
+            file_result = {"fileName": record["fileName"], "status": status}
+            if status == "Failure":
+                file_result["errorMessage"] = state.invoice_import_error
+            return Response(200, {"importId": record["importId"], "status": status, "files": [file_result]})

@@ -27,7 +27,7 @@ class OctopiaState:
 
     def __init__(self, app, *, client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET,
                  seller_id=DEFAULT_SELLER_ID, expires_in=7200, quota=None, quota_delay="00:11:35",
-                 package_steps=2, accept_status="Accepted", now=None):
+                 package_steps=2, accept_status="Accepted", now=None, mask_billing=False):
         self.app = app
         self.lock = app.lock
         self.client_id = client_id
@@ -38,6 +38,7 @@ class OctopiaState:
         self.quota_delay = quota_delay
         self.package_steps = package_steps  # GETs of a Ready package before it is Integrated
         self.accept_status = accept_status
+        self.mask_billing = mask_billing  # also hide the billing address until InPreparation (legacy rule)
         self.now = now or (lambda: datetime.now(UTC))
         self.tokens = {}  # token -> expiry (time.time())
         self.token_requests = 0
@@ -54,6 +55,9 @@ class OctopiaState:
         self.xml_packages = {}  # packageId (int) -> XML offer package
         self.xml_downloads = []  # URLs the XML packages were downloaded from
         self.invoices = []  # (orderId, filename, bytes)
+        self.invoice_imports = {}  # importId -> {orderId, fileName, reads}
+        self.invoice_import_steps = 0  # reads answering Running before the final status
+        self.invoice_import_error = ""  # non-empty: the import ends in Failure with this message
         self.seen_headers = collections.deque(maxlen=1000)  # seller/channel headers of recent API calls
         # Fault hooks of GET /orders (reliability tests): ``before_list(page_index)`` runs before the
         # listing is computed (e.g. mutate an order between two pages); ``list_view(page_index,
@@ -130,6 +134,8 @@ class OctopiaState:
         if order["status"] not in HIDDEN_ADDRESS_STATUSES:
             return order
         shown = dict(order)
+        if self.mask_billing:
+            shown.pop("billingAddress", None)
         shown["lines"] = [{k: v for k, v in line.items() if k != "shippingAddress"} for line in order["lines"]]
         return shown
 
