@@ -28,6 +28,7 @@ class Harness(TransportHarness):
     simulator = sim
 
     def transport(self, token=TOKEN, **options):
+        options.setdefault("api", "rest")  # these tests read the REST requests; GraphQL: test_shopify_graphql.py
         return build_transport(ShopifyTransport, self.server.url,
                                {"login": "", "secret": token, "webhook_secret": "whsec_x"},
                                options, self.exchanges, self.sleeps)
