@@ -111,7 +111,8 @@ def rest_order(node):
         if customer else None,
         "billing_address": _address(node.get("billingAddress")),
         "shipping_address": _address(node.get("shippingAddress")),
-        "note_attributes": [{"name": a.get("key"), "value": a.get("value")} for a in node.get("customAttributes") or []],
+        "note_attributes": [{"name": a.get("key"), "value": a.get("value")}
+                            for a in node.get("customAttributes") or []],
         "line_items": [_line(item) for item in _nodes(node.get("lineItems"))],
         "shipping_lines": [_shipping_line(item) for item in _nodes(node.get("shippingLines"))],
         "refunds": [_refund(refund) for refund in node.get("refunds") or []],

@@ -76,7 +76,8 @@ query SuggestedRefund($id: ID!, $refundLineItems: [RefundLineItemInput!], $refun
 REFUND_CREATE = f"""
 mutation RefundCreate($input: RefundInput!) {{
   refundCreate(input: $input) {{
-    refund {{ id note totalRefundedSet {{ {MONEY} }} refundLineItems(first: 250) {{ nodes {{ quantity lineItem {{ id }} }} }} }}
+    refund {{ id note totalRefundedSet {{ {MONEY} }}
+      refundLineItems(first: 250) {{ nodes {{ quantity lineItem {{ id }} }} }} }}
     userErrors {{ field message }}
   }}
 }}

@@ -74,8 +74,9 @@ def refund(record, currency):
     amount = {"amount": f"{total:.2f}", "currencyCode": currency}
     return {"id": gid("Refund", record["id"]), "note": record.get("note"),
             "totalRefundedSet": {"shopMoney": amount, "presentmentMoney": dict(amount)},
-            "refundLineItems": {"nodes": [{"quantity": i["quantity"], "lineItem": {"id": gid("LineItem", i["line_item_id"])}}
-                                          for i in record.get("refund_line_items") or []]}}
+            "refundLineItems": {"nodes": [
+                {"quantity": i["quantity"], "lineItem": {"id": gid("LineItem", i["line_item_id"])}}
+                for i in record.get("refund_line_items") or []]}}
 
 
 def fulfillment(record):
@@ -102,11 +103,12 @@ def graphql_order(order):
         "currentTotalPriceSet": money_bag(order, "current_total_price", currency),
         "originalTotalDutiesSet": money_bag(order, "original_total_duties", currency),
         "originalTotalAdditionalFeesSet": money_bag(order, "original_total_additional_fees", currency),
-        "customer": {"id": gid("Customer", customer.get("id")), "defaultAddress": address(customer.get("default_address"))}
-        if customer else None,
+        "customer": {"id": gid("Customer", customer.get("id")),
+                     "defaultAddress": address(customer.get("default_address"))} if customer else None,
         "billingAddress": address(order.get("billing_address")),
         "shippingAddress": address(order.get("shipping_address")),
-        "customAttributes": [{"key": a.get("name"), "value": a.get("value")} for a in order.get("note_attributes") or []],
+        "customAttributes": [{"key": a.get("name"), "value": a.get("value")}
+                             for a in order.get("note_attributes") or []],
         "shippingLines": {"nodes": [shipping_line(s, currency) for s in order.get("shipping_lines") or []]},
         "lineItems": {"nodes": [line_item(line, currency) for line in order.get("line_items") or []]},
         "fulfillments": [fulfillment(f) for f in order.get("fulfillments") or []],

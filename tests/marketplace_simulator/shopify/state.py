@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 from .api import Bucket, _state, _touch
 from .constants import CLIENT_ID, CLIENT_SECRET, NAME
 from .fulfillments import _register_fulfillments
+from .generator import generate_orders
 from .gql import CostBucket, register_graphql
 from .oauth import register_oauth
-from .generator import generate_orders
 from .orders import _register_order, _register_order_list, _register_shop
 from .refunds import _register_refunds
 
