@@ -3,7 +3,9 @@
 GraphQL (:mod:`.graphql`): ``orders(query: "updated_at:>=...", sortKey: UPDATED_AT)`` with cursor
 paging and cost-based throttling, ``fulfillmentCreate`` on fulfillment orders, ``suggestedRefund``
 then ``refundCreate``; both order shapes normalize alike (:mod:`.graphql_shape`).
-Tokens: a static Admin API token or the client-credentials grant (:mod:`.auth`). REST: orders are listed with ``status=any&updated_at_min=...&order=updated_at asc`` and followed page
+Tokens: a static Admin API token or the client-credentials grant (:mod:`.auth`).
+
+REST: orders are listed with ``status=any&updated_at_min=...&order=updated_at asc`` and followed page
 by page through the ``Link`` header's ``page_info`` cursor, so each page's newest ``updated_at``
 is a safe resume point for the channel cursor. Shipping goes through fulfillment orders, refunds
 through ``refunds/calculate`` then ``refunds``.
