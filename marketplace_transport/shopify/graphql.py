@@ -33,7 +33,8 @@ class ShopifyGraphqlMixin:
                 headers={"X-Shopify-Access-Token": token, "Accept": "application/json"}), operation, "Shopify"))
             self._note_cost(operation, body.get("extensions"))
             errors = body.get("errors") or []
-            if not any(_code(e) == "THROTTLED" for e in errors):
+            errors = [{"message": errors}] if isinstance(errors, str) else errors
+            if not any(_throttled(e) for e in errors):
                 break
         else:
             raise RateLimitedError(f"{operation}: Shopify kept throttling the query", retry_after=self._refill(1))
@@ -150,8 +151,10 @@ class ShopifyGraphqlMixin:
         return rest_order({"id": ORDER_GID.format(order_id), "refunds": [result.get("refund") or {}]})["refunds"][0]
 
 
-def _code(error):
-    return ((error or {}).get("extensions") or {}).get("code")
+def _throttled(error):
+    """``THROTTLED`` code (current answers) or the bare ``Throttled`` message (older ones)."""
+    error = error if isinstance(error, dict) else {}
+    return (error.get("extensions") or {}).get("code") == "THROTTLED" or error.get("message") == "Throttled"
 
 
 def _raise_user_errors(operation, result):

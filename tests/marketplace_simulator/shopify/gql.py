@@ -74,6 +74,7 @@ def register_graphql(app):
         root = _root(body.get("query"))
         if root is None:
             return Response(200, {"errors": [{"message": "Field is not supported by the simulator"}]})
+        state["graphql"].append({"root": root, "query": body.get("query"), "variables": body.get("variables")})
         cost, bucket = COSTS[root], state["cost_bucket"]
         if not bucket.take(cost):
             return Response(200, {"errors": [{"message": "Throttled", "extensions": {

@@ -74,6 +74,7 @@ def _initial_state(orders, token, bucket_size, leak_rate, shop_domain):
         "refunded_shipping": {},  # order id -> shipping amount refunded
         "cursors": {},
         "cost_bucket": CostBucket(),  # GraphQL calculated query cost
+        "graphql": [],  # {"root", "query", "variables"} of each GraphQL call, for assertions
         "tokens": {},  # client-credentials token -> expiry (epoch seconds)
         "issued": 0,
         "next_id": 1,
