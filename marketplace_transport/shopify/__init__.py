@@ -27,4 +27,4 @@ from .client import (
 )
 from .normalize import DEFAULT_VAT_ATTRIBUTES, PAID_STATUSES, STATUS_MAP, ShopifyNormalizer, status_key
 from .graphql_shape import gid_id, is_graphql_order, rest_order
-from .versions import newest_stable, support_end, version_warning
+from .versions import newest_stable, support_end, version_status, version_warning

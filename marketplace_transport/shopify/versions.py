@@ -35,17 +35,27 @@ def _months_between(start, end):
     return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
 
 
+def version_status(version, today):
+    """``("unknown" | "ended" | "ending" | "ok", support end or None)`` of ``version`` on ``today``."""
+    end = support_end(version)
+    if end is None:
+        return "unknown", None
+    if end <= today:
+        return "ended", end
+    return ("ending" if _months_between(today, end) < WARN_MONTHS else "ok"), end
+
+
 def version_warning(version, today):
     """A sentence when ``version`` is not a stable version or its support ends within
     :data:`WARN_MONTHS` months of ``today``; "" otherwise."""
-    end = support_end(version)
-    if end is None:
+    status, end = version_status(version, today)
+    if status == "unknown":
         return (f"Admin API version {version!r} is not a stable Shopify version (YYYY-01, -04, -07 or -10); "
                 f"use {newest_stable(today)}.")
-    if end <= today:
+    if status == "ended":
         return (f"Admin API version {version} is no longer supported since {end.isoformat()}: Shopify answers "
                 f"with the oldest supported version instead; use {newest_stable(today)}.")
-    if _months_between(today, end) < WARN_MONTHS:
+    if status == "ending":
         return (f"Admin API version {version} is supported until {end.isoformat()} only: "
                 f"move the channel to {newest_stable(today)}.")
     return ""
