@@ -1,5 +1,6 @@
 """A Dev Dashboard app on the GraphQL Admin API, end to end through the cron and real HTTP:
 client-credentials tokens, polling, fulfillments, refunds, order edits, version warning."""
+import json
 import time
 
 from marketplace_simulator import shopify as sim
@@ -8,6 +9,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from .common import ShopifySimulatorCase
+from .test_shopify_webhook import headers_for
 
 
 @tagged("post_install", "-at_install", "marketplace", "shopify")
@@ -62,6 +64,16 @@ class TestShopifyGraphqlChannel(ShopifySimulatorCase):
         self.assertEqual(self.channel.connection_state, "error")
         self.assertIn("client credentials", self.channel.connection_message)
         self.assertNotIn("wrong-secret", self.channel.connection_message)
+
+    def test_rest_shaped_webhook_imports_through_the_graphql_order_query(self):
+        order = self.add_order(8)
+        body = json.dumps(order).encode()  # webhook bodies stay REST-shaped
+        outcome = self.Channel.sudo()._handle_webhook("shopify", self.channel.id, body, headers_for(body))
+        self.assertEqual(outcome, (200, "imported"))
+        sale = self.sale_of(order)
+        self.assertEqual(len(self.graphql_calls("order")), 1, "the order is re-read with GraphQL")
+        self.assertAlmostEqual(sale.amount_total, float(order["total_price"]), places=2)
+        self.assert_reimport_changes_nothing()
 
     def test_ship_and_refund_with_shipping_through_graphql(self):
         order = self.add_order(6, lines=[(0, 3)])
