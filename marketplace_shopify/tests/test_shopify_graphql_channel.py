@@ -73,6 +73,8 @@ class TestShopifyGraphqlChannel(ShopifySimulatorCase):
         sale = self.sale_of(order)
         self.assertEqual(len(self.graphql_calls("order")), 1, "the order is re-read with GraphQL")
         self.assertAlmostEqual(sale.amount_total, float(order["total_price"]), places=2)
+        self.run_cron()
+        self.assertEqual(self.channel_sales(), sale, "the cron finds the same order: no duplicate")
         self.assert_reimport_changes_nothing()
 
     def test_ship_and_refund_with_shipping_through_graphql(self):
