@@ -6,7 +6,7 @@ import time
 from marketplace_simulator import shopify as sim
 
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import ShopifySimulatorCase
 from .test_shopify_webhook import headers_for
@@ -125,6 +125,13 @@ class TestShopifyGraphqlChannel(ShopifySimulatorCase):
         self.assertEqual(result["params"]["type"], "warning")
         self.assertIn("2027-01-01", self.channel.connection_message)
         self.assertTrue(self.graphql_calls("shop"))
+
+    def test_new_channel_form_defaults_to_a_dev_dashboard_app_on_graphql(self):
+        form = Form(self.env["marketplace.channel"])
+        form.name = "New shop"
+        form.channel_type = "shopify"
+        self.assertEqual((form.shopify_auth_mode, form.shopify_api), ("client_credentials", "graphql"))
+        self.assertEqual(form.shopify_api_version, sim.API_VERSION)
 
     def test_token_and_secret_readable_by_managers_only(self):
         self.run_cron()

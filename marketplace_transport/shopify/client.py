@@ -15,7 +15,7 @@ from marketplace_transport.webhook import sign_hmac_sha256_base64, verify_hmac_s
 
 from .auth import ShopifyAuthMixin
 from .graphql import ShopifyGraphqlMixin, _iso
-from .graphql_shape import is_graphql_order, rest_order
+from .graphql_shape import gid_id, is_graphql_order, rest_order
 from .normalize import ShopifyNormalizer
 from .versions import API_VERSION
 
@@ -138,7 +138,7 @@ class ShopifyTransport(ShopifyNormalizer, ShopifyAuthMixin, ShopifyGraphqlMixin,
 
     def order_key(self, payload):
         if is_graphql_order(payload):
-            return str(rest_order(payload)["id"]), payload.get("updatedAt")
+            return str(gid_id(payload["id"])), payload.get("updatedAt")
         return str(payload["id"]), payload.get("updated_at")
 
     def get_order(self, external_id):

@@ -17,7 +17,7 @@ from marketplace_transport import (
     UserInputError,
 )
 from marketplace_transport.base import TokenStore
-from marketplace_transport.shopify import ShopifyTransport, rest_order, version_warning
+from marketplace_transport.shopify import API_VERSION, ShopifyTransport, newest_stable, rest_order, version_warning
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "shopify"
 START = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
@@ -175,8 +175,16 @@ def test_wrong_client_secret_and_static_token_mode(shop):
     assert shop.token_requests() == 1  # only the refused one
 
 
+def test_rest_calls_use_the_client_credentials_token_too(shop):
+    transport = shop.transport(api="rest")
+    assert sum(len(page) for page in transport.iter_order_pages(START - timedelta(days=1))) == 7
+    assert shop.token_requests() == 1 and shop.app.count_requests(r"/orders\.json$", "GET") == 1
+    assert not shop.state["graphql"]
+
+
 def test_api_version_warning_three_months_before_support_end():
     today = date(2026, 12, 5)
+    assert API_VERSION == sim.API_VERSION == newest_stable(today) == "2026-10", "default: the newest stable one"
     assert "until 2027-01-01" in version_warning("2026-01", today)
     assert version_warning("2026-04", today) == "" and version_warning("2026-10", today) == ""
     assert "no longer supported" in version_warning("2025-10", today)
