@@ -87,6 +87,8 @@ class ConnectorDescriptor:
     :param webhook: a :class:`WebhookSpec` when the marketplace posts order webhooks
     :param transport_options: ``(channel) -> dict`` merged into ``TransportConfig.options``
     :param stock_push: overrides the transport's answer (None: the transport's one)
+    :param missing_address_hint: what to grant when the marketplace withholds buyers' addresses
+        (lazily translated), appended to the failure of an order to ship without address
     """
 
     channel_type: str
@@ -97,6 +99,7 @@ class ConnectorDescriptor:
     webhook: WebhookSpec | None = None
     transport_options: Callable | None = None
     stock_push: bool | None = None
+    missing_address_hint: LazyGettext | str | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "defaults", MappingProxyType(dict(self.defaults)))

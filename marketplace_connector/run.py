@@ -70,7 +70,7 @@ class ImportRun:
         self.bindings = {}  # (channel id, customer id) -> partner id
         self.absent_bindings = set()  # (channel id, customer id) without a binding
         self.page_buyers = {}  # (channel id, external id) -> partner id found for the page
-        self.products = {}  # (channel id, sku, ean) -> product id
+        self.products = {}  # (channel id, sku, ean, other refs) -> product id
         self.countries = {}  # ISO code -> country id
         self.currencies = {}  # ISO code -> currency id
         self.teams = {}  # channel id -> default sales team id

@@ -22,6 +22,7 @@ from .exceptions import (
 from .http import Exchange, HttpClient
 from .normalized import (
     NormalizedAddress,
+    NormalizedCharge,
     NormalizedFee,
     NormalizedLine,
     NormalizedOrder,

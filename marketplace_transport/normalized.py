@@ -95,11 +95,16 @@ class NormalizedAddress:
     pickup_id: str = ""  # relay / pickup point
     pickup_name: str = ""
 
-    def clean(self, role):
+    def clean(self, role, optional=False):
+        """Validate in place; ``optional``: an address without name nor street is kept empty
+        (:attr:`is_empty`), for the importer to decide."""
         for attr in ("name", "company_name", "street", "street2", "zip", "city", "state_code",
                      "email", "phone", "vat", "pickup_id", "pickup_name"):
             setattr(self, attr, clean_text(getattr(self, attr)))
         self.country_code = clean_text(self.country_code).upper()
+        if optional and self.is_empty:
+            self.country_code = self.country_code if _COUNTRY_RE.match(self.country_code) else ""
+            return self
         if not self.name and not self.company_name:
             raise InvalidOrderError(f"{role} address: no name")
         if not _COUNTRY_RE.match(self.country_code):
@@ -113,6 +118,17 @@ class NormalizedAddress:
     @property
     def display_name(self):
         return self.name or self.company_name
+
+    @property
+    def is_empty(self):
+        """No name and no street: the marketplace withheld the address (or there is none)."""
+        return not (self.name or self.company_name or self.street)
+
+    def missing_fields(self):
+        """Names of the contact fields this address lacks, for messages."""
+        return [label for label, value in (("name", self.display_name), ("street", self.street), ("zip", self.zip),
+                                           ("city", self.city), ("country", self.country_code),
+                                           ("e-mail", self.email), ("phone", self.phone)) if not value]
 
     def fingerprint(self):
         """What makes two addresses the same contact (case and blanks ignored)."""
@@ -136,17 +152,24 @@ class NormalizedLine:
     status: str = ""  # raw line status, for information
     cancel_requested: bool = False
     cancelled: bool = False  # refused or cancelled on the marketplace: its quantity may be 0
+    #: other references of the shop's product (catalog ids), tried as internal references when
+    #: the line has no SKU nor EAN
+    product_refs: list = field(default_factory=list)
 
-    def clean(self, index):
+    def clean(self, index, custom_lines=False):
+        """Validate in place; ``custom_lines``: a line without SKU nor EAN is kept (storefronts sell
+        custom lines, gift cards, tips), for the importer's fallback product."""
         self.external_id = clean_text(self.external_id, 128)
         self.sku = clean_text(self.sku, 128)
         self.ean = clean_text(self.ean, 32)
+        self.product_refs = [r for r in (clean_text(ref, 128) for ref in self.product_refs or []) if r]
         self.name = clean_text(self.name, 1024) or self.sku or self.ean
         where = f"line {index + 1} ({self.sku or self.external_id or '?'})"
         if not self.external_id:
             raise InvalidOrderError(f"{where}: no line id")
-        if not self.sku and not self.ean:
+        if not self.sku and not self.ean and not custom_lines:
             raise InvalidOrderError(f"{where}: no SKU and no EAN, the product cannot be matched")
+        self.name = self.name or f"Line {self.external_id}"
         self.quantity = to_amount(self.quantity, f"{where} quantity")
         least = 0 if self.cancelled else 1
         if self.quantity < least or self.quantity > MAX_QUANTITY or self.quantity != int(self.quantity):
@@ -175,6 +198,25 @@ class NormalizedFee:
 
 
 @dataclass
+class NormalizedCharge:
+    """An order-level amount the buyer paid besides lines and shipping (a fee, duties, another shipping
+    line): imported as a line so that the order's total equals the shop's. Same tax basis as the prices;
+    negative for a reduction. ``kind``: "fee", "duty" or "shipping"."""
+
+    label: str
+    amount: float
+    tax_rate: float | None = None  # percent; None: the charge product's taxes
+    kind: str = "fee"
+
+    def clean(self):
+        self.label = clean_text(self.label, 256) or self.kind
+        self.amount = to_amount(self.amount, f"charge {self.label!r}")
+        if self.tax_rate is not None:
+            self.tax_rate = to_amount(self.tax_rate, f"charge {self.label!r} tax rate")
+        return self
+
+
+@dataclass
 class NormalizedOrder:
     external_id: str  # the id actions use (Octopia orderId, Shopify id...)
     updated_at: datetime
@@ -198,6 +240,9 @@ class NormalizedOrder:
     paid_amount: float | None = None  # what the buyer paid, VAT included, when stated (else derived, see below)
     raw: dict = field(default_factory=dict)  # payload kept for audit (secrets never in it)
     warnings: list = field(default_factory=list)  # what cleaning dropped or cut, shown on the order
+    custom_lines: bool = False  # lines without SKU nor EAN are allowed (see NormalizedLine.clean)
+    charges: list = field(default_factory=list)  # NormalizedCharge: fees, duties, other shipping lines
+    addresses_optional: bool = False  # addresses may be withheld or absent (NormalizedAddress.is_empty)
 
     def clean(self):
         """Validate and normalize in place; raises :class:`InvalidOrderError` with the reason.
@@ -223,12 +268,12 @@ class NormalizedOrder:
             raise InvalidOrderError("order without lines")
         seen = set()
         for index, line in enumerate(self.lines):
-            line.clean(index)
+            line.clean(index, self.custom_lines)
             if line.external_id in seen:
                 raise InvalidOrderError(f"line id {line.external_id!r} appears twice in the order")
             seen.add(line.external_id)
-        self.billing.clean("billing")
-        self.shipping.clean("shipping")
+        self.billing.clean("billing", self.addresses_optional)
+        self.shipping.clean("shipping", self.addresses_optional)
         self.shipping_amount = to_amount(self.shipping_amount, "shipping amount")
         if self.shipping_amount < 0:
             raise InvalidOrderError(f"negative shipping amount {self.shipping_amount}")
@@ -237,6 +282,7 @@ class NormalizedOrder:
             if getattr(self, name) is not None:
                 setattr(self, name, to_amount(getattr(self, name), label))
         self.customer_external_id = clean_text(self.customer_external_id, 128)
+        self.charges = [c for c in (charge.clean() for charge in self.charges) if c.amount]
         self.fees = [NormalizedFee(clean_text(f.label, 128), to_amount(f.amount, "fee")) for f in self.fees]
         return self
 
@@ -283,7 +329,7 @@ class NormalizedOrder:
     def computed_total(self):
         """Total from lines and shipping, on the same tax basis as the prices."""
         lines = sum(line.unit_price * line.quantity - line.discount_amount for line in self.lines)
-        return round(lines + self.shipping_amount, 2)
+        return round(lines + self.shipping_amount + sum(c.amount for c in self.charges), 2)
 
 
 @dataclass

@@ -26,7 +26,7 @@ from marketplace_transport import (
     UserInputError,
     register_transport,
 )
-from marketplace_transport.normalized import to_amount
+from marketplace_transport.wix_normalize import additional_fees, money, spread_discount, tax_rate
 
 #: (order field, value) -> OrderStatus; the FIRST entry matching the order wins, so the order
 #: status comes before the payment status, which comes before the fulfillment status.
@@ -48,22 +48,6 @@ PAID_STATUSES = ("PAID", "PARTIALLY_REFUNDED", "FULLY_REFUNDED")
 MAX_PAGE_SIZE = 100
 DEFAULT_REQUESTS_PER_MINUTE = 190  # Wix allows 200 per minute per app instance; keep a margin
 RATE_WINDOW = 60.0
-
-
-def money(value, what):
-    """``{"amount": "12.50"}`` (or a bare number) -> float."""
-    if isinstance(value, dict):
-        value = value.get("amount")
-    return to_amount(value, what)
-
-
-def tax_rate(details):
-    """Wix tax rates are fractions ("0.2"); return percent, or None."""
-    raw = (details or {}).get("taxRate")
-    if raw in (None, ""):
-        return None
-    rate = to_amount(raw, "tax rate")
-    return round(rate * 100, 2) if rate <= 1 else rate
 
 
 class RequestPacer:
@@ -214,17 +198,18 @@ class WixTransport(MarketplaceTransport):
         email = (payload.get("buyerInfo") or {}).get("email") or ""
         lines = []
         for item in payload.get("lineItems") or []:
-            physical = item.get("physicalProperties") or {}
+            physical, catalog = item.get("physicalProperties") or {}, item.get("catalogReference") or {}
             preset = (item.get("itemType") or {}).get("preset") or "PHYSICAL"
             lines.append(NormalizedLine(
                 external_id=str(item.get("id") or ""), quantity=item.get("quantity"),
                 unit_price=money(item.get("price"), "line price"), sku=physical.get("sku") or "",
                 name=(item.get("productName") or {}).get("original") or "",
                 discount_amount=money(item.get("totalDiscount"), "line discount"),
-                tax_rate=tax_rate(item.get("taxDetails")),
+                tax_rate=tax_rate(item.get("taxDetails")), product_refs=[  # no SKU: the catalog's ids
+                    (catalog.get("options") or {}).get("variantId"), catalog.get("catalogItemId")],
                 shippable=preset == "PHYSICAL" and physical.get("shippable", True) is not False))
         summary = payload.get("priceSummary") or {}
-        self._spread_discount(lines, money(summary.get("discount"), "order discount"))
+        spread_discount(lines, money(summary.get("discount"), "order discount"))
         shipping_info = payload.get("shippingInfo") or {}
         cost = shipping_info.get("cost") or {}
         destination = (shipping_info.get("logistics") or {}).get("shippingDestination")
@@ -246,28 +231,11 @@ class WixTransport(MarketplaceTransport):
             shipping_amount=shipping_amount, shipping_tax_rate=tax_rate(cost.get("taxDetails")),
             total_amount=money(summary.get("total"), "order total") if summary.get("total") else None,
             is_business=bool(billing.company_name or billing.vat),
-            paid=payload.get("paymentStatus") in PAID_STATUSES,
-            raw=payload)
+            paid=payload.get("paymentStatus") in PAID_STATUSES, raw=payload, custom_lines=True,
+            charges=additional_fees(payload), addresses_optional=True)
         if not order.currency:
             raise InvalidOrderError("order without currency")
         return order.clean()
-
-    @staticmethod
-    def _spread_discount(lines, order_discount):
-        """Spread the part of ``priceSummary.discount`` not already on the lines, pro rata."""
-        already = sum(line.discount_amount for line in lines)
-        left = round(abs(order_discount) - already, 2)
-        base = sum(line.unit_price * to_amount(line.quantity, "quantity") - line.discount_amount for line in lines)
-        if left <= 0.004 or base <= 0:
-            return
-        left = min(left, base)
-        total = left
-        for index, line in enumerate(lines):
-            room = line.unit_price * to_amount(line.quantity, "quantity") - line.discount_amount
-            share = left if index == len(lines) - 1 else min(round(total * room / base, 2), left)
-            share = min(share, room)
-            line.discount_amount = round(line.discount_amount + share, 2)
-            left = round(left - share, 2)
 
     # -- ship -------------------------------------------------------------------------------
     def ship_order(self, shipment):

@@ -17,6 +17,9 @@ from . import importer_partner
 from . import importer_order_values
 from . import importer_status
 from . import importer_confirmation
+from . import importer_fallback
+from . import importer_charges
+from . import importer_addressless
 from . import importer
 from . import importer_business
 from . import res_partner

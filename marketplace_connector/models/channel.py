@@ -91,6 +91,24 @@ class MarketplaceChannel(models.Model):
     discount_product_id = fields.Many2one(
         "product.product", default=lambda self: self.env.ref(
             "marketplace_connector.product_marketplace_discount", raise_if_not_found=False))
+    fallback_product_id = fields.Many2one(
+        "product.product", "Fallback product", default=lambda self: self.env.ref(
+            "marketplace_connector.product_marketplace_unmatched", raise_if_not_found=False),
+        help="Lines without SKU nor EAN (custom lines, gift cards, tips) import on this product, named and "
+             "priced as charged, and the order gets an activity to check them.")
+    charge_product_id = fields.Many2one(
+        "product.product", "Charges product", default=lambda self: self.env.ref(
+            "marketplace_connector.product_marketplace_charge", raise_if_not_found=False),
+        help="Order-level fees and duties the buyer paid import as lines of this product, taxed as sent.")
+    anonymous_partner_id = fields.Many2one(
+        "res.partner", "Anonymous customer", default=lambda self: self.env.ref(
+            "marketplace_connector.partner_marketplace_anonymous", raise_if_not_found=False),
+        help="Customer of the orders without buyer nor address that ship nothing (cancelled, refunded, "
+             "services only).")
+    unknown_sku_policy = fields.Selection(
+        [("fail", "Fail the order"), ("fallback", "Import on the fallback product")], "Unknown SKU",
+        default="fail", required=True,
+        help="What a line whose SKU or EAN matches no product does.")
     prices_include_tax = fields.Selection(
         [("marketplace", "As the marketplace says"), ("included", "Always tax included"),
          ("excluded", "Always tax excluded")], default="marketplace", required=True)

@@ -26,7 +26,9 @@ class MarketplaceOrderImporter(models.AbstractModel):
     _description = "Marketplace order import pipeline"
     # the steps by concern, one file each (see the module docstring)
     _inherit = ["marketplace.order.importer.partner", "marketplace.order.importer.values",
-                "marketplace.order.importer.status", "marketplace.order.importer.confirmation"]
+                "marketplace.order.importer.status", "marketplace.order.importer.confirmation",
+                "marketplace.order.importer.fallback", "marketplace.order.importer.charges",
+                "marketplace.order.importer.addressless"]
 
     # -- entry points -----------------------------------------------------------------
     @api.model
@@ -97,9 +99,11 @@ class MarketplaceOrderImporter(models.AbstractModel):
 
         :return: the values of ``sale.order.create``
         """
-        partner = self._find_buyer(channel, order, run)
-        invoice_address, shipping_address = self._find_or_create_addresses(
-            partner, [(order.billing, "invoice"), (order.shipping, "delivery")], run)
+        partner = invoice_address = shipping_address = self._addressless_buyer(channel, order)
+        if not partner:
+            partner = self._find_buyer(channel, order, run)
+            invoice_address, shipping_address = self._find_or_create_addresses(
+                partner, [(order.billing, "invoice"), (order.shipping, "delivery")], run)
         vals = self._prepare_order_vals(channel, order, partner, invoice_address, shipping_address, run)
         fiscal_position = self._order_fiscal_position(channel, vals, partner, shipping_address)
         vals["fiscal_position_id"] = fiscal_position.id
@@ -115,6 +119,7 @@ class MarketplaceOrderImporter(models.AbstractModel):
         :param run: the :class:`~odoo.addons.marketplace_connector.run.ImportRun`
         """
         self._after_create(sale, order)
+        self._flag_fallback_lines(sale, order)
         self._apply_marketplace_status(sale, order, None, run)
         self._after_import(sale, order)
 
@@ -143,15 +148,16 @@ class MarketplaceOrderImporter(models.AbstractModel):
         run.absent_orders.discard((channel.id, order.external_id))
 
     def _find_product(self, channel, line, run):
-        """Offer binding, then internal reference, then barcode (memoized per run).
+        """Offer binding, then internal reference, then barcode (memoized per run); unmatched lines
+        follow the channel's fallback rules (``importer_fallback.py``).
 
         :return: the ``product.product`` of a normalized order line; raises
             :class:`InvalidOrderError` when there is none
         """
-        key = (channel.id, line.sku, line.ean)
+        key = (channel.id, line.sku, line.ean, tuple(line.product_refs))
         if key in run.products:
             return self.env["product.product"].browse(run.products[key])
-        product = self._lookup_product(channel, line)
+        product = self._match_or_fallback(channel, line)
         run.products[key] = product.id
         return product
 

@@ -188,6 +188,7 @@ class MarketplaceOrderImporterValues(models.AbstractModel):
             line_vals.extend(self._prepare_line_vals(channel, order, fiscal_position, line, product, run))
         if order.shipping_amount:
             line_vals.append(self._prepare_shipping_line_vals(channel, order, fiscal_position, run))
+        line_vals.extend(self._prepare_charge_lines(channel, order, fiscal_position, run))
         for values in line_vals:
             # the marketplace's price is final: no pricelist discount shown on top of it
             values.setdefault("discount", 0.0)

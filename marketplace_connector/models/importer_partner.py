@@ -149,7 +149,7 @@ class MarketplaceOrderImporterPartner(models.AbstractModel):
         pending, vals_list, members = {}, [], []  # buyer key -> index in vals_list; (order, index)
         for order in orders:
             key = (channel.id, order.external_id)
-            if key not in run.absent_orders or key in run.page_buyers:
+            if key not in run.absent_orders or key in run.page_buyers or self._lacks_address(order):
                 continue
             keys = self._buyer_keys(order)
             index = pending.get(keys[0]) if keys and keys[0][0] == "binding" else None

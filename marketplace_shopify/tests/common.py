@@ -18,9 +18,12 @@ class ShopifySimulatorMixin(SimulatorChannelMixin):
     channel_type = "shopify"
 
     @classmethod
-    def setup_shopify(cls):
+    def setup_shopify(cls, **channel_values):
+        """Simulator and channel; REST with a static token unless ``channel_values`` say otherwise."""
         cls.start_simulator(token=TOKEN, leak_rate=1000.0)
-        cls.create_simulator_channel(name="Shopify (simulator)", api_secret=TOKEN, webhook_secret=WEBHOOK_SECRET)
+        values = dict({"name": "Shopify (simulator)", "api_secret": TOKEN, "webhook_secret": WEBHOOK_SECRET,
+                       "shopify_api": "rest", "shopify_auth_mode": "static"}, **channel_values)
+        cls.create_simulator_channel(**values)
         cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.env.company.id)], limit=1)
         for sku, title, price, requires_shipping in sim.CATALOG:
             product = cls.env["product.product"].create({

@@ -145,7 +145,7 @@ class PrestashopNormalizer:
                          if payload.get("total_paid_tax_incl") not in (None, "") else None),
             is_business=bool(billing.company_name or billing.vat),
             paid=payload.get("valid") == "1",
-            raw=payload,
+            raw=payload, custom_lines=True,  # products without reference
         )
         if not order.currency:
             raise InvalidOrderError(f"currency {payload.get('id_currency')} unknown to the shop's webservice")

@@ -1,9 +1,9 @@
-"""Shopify Admin REST API transport: calls, order listing, fulfillments and refunds."""
-from datetime import UTC
+"""Shopify Admin API transport: GraphQL (default) or REST (legacy) calls, order listing,
+fulfillments and refunds; tokens in :mod:`.auth`, GraphQL in :mod:`.graphql`."""
+import time
 from urllib.parse import parse_qsl, urlsplit
 
 from marketplace_transport import (
-    AuthenticationError,
     MarketplaceTransport,
     RemoteError,
     UserInputError,
@@ -13,9 +13,13 @@ from marketplace_transport.http import decode_json_body
 from marketplace_transport.normalized import to_amount
 from marketplace_transport.webhook import sign_hmac_sha256_base64, verify_hmac_sha256_base64
 
+from .auth import ShopifyAuthMixin
+from .graphql import ShopifyGraphqlMixin, _iso
+from .graphql_shape import gid_id, is_graphql_order, rest_order
 from .normalize import ShopifyNormalizer
+from .versions import API_VERSION
 
-API_VERSION = "2026-01"  # pinned; Shopify supports each quarterly version for 12 months
+GRAPHQL, REST = "graphql", "rest"
 MAX_PAGE_SIZE = 250
 CALL_LIMIT_HEADER = "X-Shopify-Shop-Api-Call-Limit"
 
@@ -35,16 +39,23 @@ def webhook_order_id(topic, payload):
 
 
 @register_transport("shopify")
-class ShopifyTransport(ShopifyNormalizer, MarketplaceTransport):
-    """Shopify Admin REST API, authenticated by an Admin API access token (``credentials.secret``)."""
+class ShopifyTransport(ShopifyNormalizer, ShopifyAuthMixin, ShopifyGraphqlMixin, MarketplaceTransport):
+    """Shopify Admin API. Options: ``api`` (``graphql`` or ``rest``), ``auth_mode`` (``static``: the
+    Admin API access token is ``credentials.secret``; ``client_credentials``: ``login``/``secret``
+    are the app's client id and secret, the token is in ``config.token_store``)."""
 
     refund_modes = ("full", "partial")
     refund_limits = ""
     max_page_size = MAX_PAGE_SIZE
 
-    def __init__(self, config, recorder=None, **kwargs):
+    def __init__(self, config, recorder=None, clock=time.time, **kwargs):
         super().__init__(config, recorder=recorder, **kwargs)
+        self.clock = clock
         self.last_call_limit = None  # (used, size) of the last answer
+
+    @property
+    def uses_graphql(self):
+        return self.option("api", GRAPHQL) != REST
 
     # -- plumbing -------------------------------------------------------------------
     @property
@@ -54,17 +65,11 @@ class ShopifyTransport(ShopifyNormalizer, MarketplaceTransport):
     def _path(self, resource):
         return f"/admin/api/{self.api_version}/{resource}"
 
-    def _headers(self):
-        token = self.config.credentials.get("secret")
-        if not token:
-            raise AuthenticationError("Shopify: set the Admin API access token (shpat_...) on the channel.",
-                                      code="credentials_missing", params={"marketplace": "Shopify"})
-        return {"X-Shopify-Access-Token": token, "Accept": "application/json"}
-
     def _call(self, method, resource, *, operation, **kwargs):
-        """One API call; waits when the call bucket is nearly full (429s are retried by HttpClient)."""
-        response = self.http.request(method, self._path(resource), operation=operation, headers=self._headers(),
-                                     **kwargs)
+        """One REST call; waits when the call bucket is nearly full (429s are retried by HttpClient)."""
+        response = self._authorized(lambda token: self.http.request(
+            method, self._path(resource), operation=operation,
+            headers={"X-Shopify-Access-Token": token, "Accept": "application/json"}, **kwargs))
         self._respect_call_limit(response)
         return response
 
@@ -88,6 +93,12 @@ class ShopifyTransport(ShopifyNormalizer, MarketplaceTransport):
     # -- connection -----------------------------------------------------------------
     def check_connection(self):
         """Read the shop and one order: token, API version and ``read_orders`` scope."""
+        checks = self._gql_check_connection() if self.uses_graphql else self._rest_check_connection()
+        if self.auth_mode == "client_credentials":
+            checks.insert(0, "Access token obtained with the app's client credentials")
+        return checks
+
+    def _rest_check_connection(self):
         shop = self._json("GET", "shop.json", operation="check connection").get("shop") or {}
         checks = [f"Access token accepted by shop {shop.get('name', '?')} ({shop.get('myshopify_domain', '?')}), "
                   f"currency {shop.get('currency', '?')}",
@@ -102,6 +113,9 @@ class ShopifyTransport(ShopifyNormalizer, MarketplaceTransport):
     # -- orders ---------------------------------------------------------------------
     def iter_order_pages(self, updated_from, updated_to=None):
         """Yield pages of orders updated since ``updated_from``, oldest update first."""
+        if self.uses_graphql:
+            yield from self._gql_order_pages(updated_from, updated_to)
+            return
         params = {"status": "any", "limit": self.page_size, "order": "updated_at asc",
                   "updated_at_min": _iso(updated_from)}
         if updated_to:
@@ -123,10 +137,14 @@ class ShopifyTransport(ShopifyNormalizer, MarketplaceTransport):
         return {"limit": query.get("limit", self.page_size), "page_info": query["page_info"]}
 
     def order_key(self, payload):
+        if is_graphql_order(payload):
+            return str(gid_id(payload["id"])), payload.get("updatedAt")
         return str(payload["id"]), payload.get("updated_at")
 
     def get_order(self, external_id):
         """Raw payload of one order."""
+        if self.uses_graphql:
+            return self._gql_get_order(_order_id(external_id))
         return self._json("GET", f"orders/{_order_id(external_id)}.json", operation="get order")["order"]
 
     # -- shipping -------------------------------------------------------------------
@@ -134,6 +152,11 @@ class ShopifyTransport(ShopifyNormalizer, MarketplaceTransport):
         """Fulfil the open fulfillment orders (all lines, or ``line_external_ids``) with tracking."""
         shipment.check()
         order_id = _order_id(shipment.order_external_id)
+        if self.uses_graphql:
+            groups = self._gql_fulfillment_groups(order_id, {str(i) for i in shipment.line_external_ids})
+            if not groups:
+                return self._already_shipped(order_id, shipment)
+            return self._gql_create_fulfillment(groups, shipment)
         fulfillment_orders = self._json(
             "GET", f"orders/{order_id}/fulfillment_orders.json", operation="get fulfillment orders",
         ).get("fulfillment_orders") or []
@@ -163,7 +186,7 @@ class ShopifyTransport(ShopifyNormalizer, MarketplaceTransport):
 
     def _already_shipped(self, order_id, shipment):
         """Nothing left to fulfil: fine when our tracking number is already there (a retry)."""
-        order = self.get_order(order_id)
+        order = self._rest_order(order_id)
         for fulfillment in order.get("fulfillments") or []:
             numbers = fulfillment.get("tracking_numbers") or [fulfillment.get("tracking_number")]
             if shipment.tracking_number in numbers:
@@ -178,7 +201,7 @@ class ShopifyTransport(ShopifyNormalizer, MarketplaceTransport):
     def refund_order(self, refund):
         """Full or partial refund: ``refunds/calculate`` first, then ``refunds`` with its transactions."""
         order_id = _order_id(refund.order_external_id)
-        order = self.get_order(order_id)
+        order = self._rest_order(order_id)
         marker = f"[{refund.idempotency_key}]" if refund.idempotency_key else ""
         for existing in order.get("refunds") or []:
             if marker and marker in (existing.get("note") or ""):
@@ -186,6 +209,9 @@ class ShopifyTransport(ShopifyNormalizer, MarketplaceTransport):
         items, shipping = self._refund_items(order, refund)
         if not items and not shipping:
             raise _nothing_to_refund(order.get("name") or order_id)
+        note = " - ".join(filter(None, [refund.reason, refund.note, marker]))
+        if self.uses_graphql:
+            return self._gql_refund(order, items, shipping, note)
         request = {"currency": order.get("presentment_currency") or order.get("currency"),
                    "refund_line_items": items}
         if shipping:
@@ -195,12 +221,22 @@ class ShopifyTransport(ShopifyNormalizer, MarketplaceTransport):
         transactions = self._refund_transactions(suggestion)
         if not transactions and not items:
             raise _nothing_to_refund(order.get("name") or order_id)
-        note = " - ".join(filter(None, [refund.reason, refund.note, marker]))
         body = {"refund": dict(request, notify=bool(self.option("notify_customer", True)), note=note,
                                transactions=transactions)}
         created = self._json("POST", f"orders/{order_id}/refunds.json", operation="create refund", json=body,
                              retry=False).get("refund") or {}
         return self._refund_result(created)
+
+    def _gql_refund(self, order, items, shipping, note):
+        suggestion = self._gql_suggested_refund(order["id"], items, shipping)
+        if not items and not float(((suggestion.get("amountSet") or {}).get("shopMoney") or {}).get("amount") or 0):
+            raise _nothing_to_refund(order.get("name") or order["id"])
+        return self._refund_result(self._gql_create_refund(order["id"], items, suggestion, note))
+
+    def _rest_order(self, order_id):
+        """The order in the REST shape, whichever API read it."""
+        order = self.get_order(order_id)
+        return rest_order(order) if is_graphql_order(order) else order
 
     def _refund_items(self, order, refund):
         restock_type = self.option("restock_type", "no_restock")
@@ -244,17 +280,13 @@ class ShopifyTransport(ShopifyNormalizer, MarketplaceTransport):
     def _refund_result(refund, replayed=False):
         amount = sum(to_amount(t.get("amount"), "refund") for t in refund.get("transactions") or []
                      if t.get("kind") == "refund")
+        if "transactions" not in refund:  # GraphQL: the refund's total
+            amount = to_amount(refund.get("total_refunded"), "refund")
         lines = [(str(i.get("line_item_id")), i.get("quantity")) for i in refund.get("refund_line_items") or []]
         return {"refund_id": refund.get("id"), "amount": round(amount, 2), "replayed": replayed, "lines": lines}
 
 
 # -- helpers ---------------------------------------------------------------------------------
-
-
-def _iso(dt):
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _nothing_to_refund(order_name):

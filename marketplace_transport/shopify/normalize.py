@@ -2,11 +2,14 @@
 from marketplace_transport import (
     InvalidOrderError,
     NormalizedAddress,
+    NormalizedCharge,
     NormalizedLine,
     NormalizedOrder,
     OrderStatus,
 )
 from marketplace_transport.normalized import to_amount
+
+from .graphql_shape import is_graphql_order, rest_order
 
 DEFAULT_VAT_ATTRIBUTES = ("vat_number", "vat", "vat_id", "tax_id", "vat_number_eu", "btw_nummer", "ust_idnr")
 
@@ -47,9 +50,12 @@ class ShopifyNormalizer:
     """Order payload -> :class:`NormalizedOrder` (lines, addresses, buyer VAT number)."""
 
     def normalize_order(self, payload):
-        """REST/webhook order payload -> :class:`NormalizedOrder`."""
+        """REST/webhook or GraphQL order payload -> :class:`NormalizedOrder` (the same for both)."""
         if not isinstance(payload, dict) or not payload.get("id"):
             raise InvalidOrderError("Shopify order without id")
+        raw = payload
+        if is_graphql_order(payload):
+            payload = rest_order(payload)
         key = status_key(payload)
         if key not in STATUS_MAP:
             raise InvalidOrderError(f"unknown Shopify financial status {payload.get('financial_status')!r}")
@@ -67,6 +73,7 @@ class ShopifyNormalizer:
         if not taxes_included:  # totals are compared on the prices' tax basis
             total -= money(payload, "total_tax")
         financial = payload.get("financial_status") or "pending"
+        refunded = _refunded_quantities(payload)
         order = NormalizedOrder(
             external_id=str(payload["id"]),
             reference=payload.get("name") or str(payload.get("order_number") or payload["id"]),
@@ -75,35 +82,42 @@ class ShopifyNormalizer:
             status=STATUS_MAP[key],
             marketplace_status=("cancelled" if payload.get("cancelled_at")
                                 else f"{financial} / {payload.get('fulfillment_status') or 'unfulfilled'}"),
-            lines=[self._line(item, money) for item in payload.get("line_items") or []],
+            lines=[self._line(item, money, refunded) for item in payload.get("line_items") or []],
             billing=billing,
             shipping=shipping,
             currency=payload.get("presentment_currency") or payload.get("currency") or "",
             customer_external_id=str((payload.get("customer") or {}).get("id") or ""),
             prices_include_tax=taxes_included,
-            shipping_amount=sum(money(s, "discounted_price" if s.get("discounted_price") is not None else "price")
-                                for s in shipping_lines),
-            shipping_tax_rate=_tax_rate(shipping_lines[0]) if shipping_lines else None,
-            shipping_tax_amount=_tax_total(shipping_lines, money),
+            shipping_amount=_shipping_price(shipping_lines[0], money) if len(shipping_lines) == 1 else 0.0,
+            shipping_tax_rate=_tax_rate(shipping_lines[0]) if len(shipping_lines) == 1 else None,
+            shipping_tax_amount=_tax_total(shipping_lines, money) if len(shipping_lines) == 1 else None,
+            charges=_charges(payload, shipping_lines, money, presentment),
             total_amount=round(total, 2),
             paid_amount=money(payload, "total_price"),
             is_business=bool(billing.vat or payload.get("company")),
             paid=financial in PAID_STATUSES,
-            raw=payload,
+            raw=raw,
+            custom_lines=True,  # custom items, tips, gift cards: no SKU
+            addresses_optional=True,  # admin orders, no protected customer data access
         )
         return order.clean()
 
-    def _line(self, item, money):
+    def _line(self, item, money, refunded):
         allocations = item.get("discount_allocations")
         if allocations:
             discount = sum(money(a, "amount") for a in allocations)
         else:
             discount = money(item, "total_discount")
+        ordered = item.get("quantity")
+        quantity = _edited_quantity(item, refunded)
+        if quantity != ordered and ordered:  # allocations cover the units removed by an edit too
+            discount = round(discount * quantity / to_amount(ordered, "quantity"), 2)
         return NormalizedLine(
             external_id=str(item.get("id") or ""),
             sku=item.get("sku") or "",
             name=item.get("name") or item.get("title") or "",
-            quantity=item.get("quantity"),
+            quantity=quantity,
+            cancelled=quantity == 0,  # removed by an order edit
             unit_price=money(item, "price"),
             discount_amount=discount,
             tax_rate=_tax_rate(item),
@@ -123,6 +137,52 @@ class ShopifyNormalizer:
                     and attribute.get("value"):
                 return str(attribute["value"])
         return ""
+
+
+def _refunded_quantities(payload):
+    """Line id -> units refunded so far (``refunds[].refund_line_items``)."""
+    refunded = {}
+    for refund in payload.get("refunds") or []:
+        for item in refund.get("refund_line_items") or []:
+            key = str(item.get("line_item_id"))
+            refunded[key] = refunded.get(key, 0) + (item.get("quantity") or 0)
+    return refunded
+
+
+def _edited_quantity(item, refunded):
+    """Units still ordered after order edits: ``current_quantity`` (GraphQL ``currentQuantity``)
+    excludes refunded and removed units, so the refunded ones are added back; refunds are the
+    refund flow's business, edits change what was sold."""
+    ordered, current = item.get("quantity"), item.get("current_quantity")
+    if current is None or not isinstance(ordered, int):
+        return ordered
+    return min(ordered, current + refunded.get(str(item.get("id")), 0))
+
+
+def _shipping_price(line, money):
+    return money(line, "discounted_price" if line.get("discounted_price") is not None else "price")
+
+
+def _charges(payload, shipping_lines, money, presentment):
+    """Several shipping lines (each with its own tax), duties and additional fees, as charges."""
+    charges = []
+    if len(shipping_lines) > 1:
+        charges = [NormalizedCharge(label=s.get("title") or s.get("code") or "", amount=_shipping_price(s, money),
+                                    tax_rate=_tax_rate(s), kind="shipping") for s in shipping_lines]
+    duties = _money_set(payload, "original_total_duties", presentment)
+    if duties:
+        charges.append(NormalizedCharge(label="Duties", amount=duties, tax_rate=0.0, kind="duty"))
+    fees = _money_set(payload, "original_total_additional_fees", presentment)
+    if fees:
+        charges.append(NormalizedCharge(label="Additional fees", amount=fees, kind="fee"))
+    return charges
+
+
+def _money_set(obj, name, presentment):
+    """Amount of a money set only field (``<name>_set``, may be null): 0.0 when absent."""
+    money_set = obj.get(f"{name}_set") or {}
+    amount = (money_set.get("presentment_money" if presentment else "shop_money") or {}).get("amount")
+    return to_amount(amount, name)
 
 
 def _money(obj, name, presentment):

@@ -1,7 +1,10 @@
 """WooCommerce v3 order payload -> :class:`NormalizedOrder`, mixed into the transport."""
+import html
+
 from marketplace_transport import (
     InvalidOrderError,
     NormalizedAddress,
+    NormalizedCharge,
     NormalizedLine,
     NormalizedOrder,
     OrderStatus,
@@ -77,6 +80,9 @@ class WooCommerceNormalizer:
             is_business=bool(billing.vat or billing.company_name),
             paid=bool(payload.get("date_paid_gmt") or payload.get("date_paid")) or status in PAID_STATUSES,
             raw=payload,
+            custom_lines=True,  # products without SKU, deleted products
+            addresses_optional=True,  # orders created in the admin may have none
+            charges=[_fee(fee, included, rates) for fee in payload.get("fee_lines") or [] if isinstance(fee, dict)],
         )
         return order.clean()
 
@@ -89,7 +95,7 @@ class WooCommerceNormalizer:
         return NormalizedLine(
             external_id=str(item.get("id") or ""),
             sku=item.get("sku") or "",
-            name=item.get("name") or "",
+            name=html.unescape(item.get("name") or ""),  # names come HTML-escaped (&ndash;)
             quantity=item.get("quantity"),
             unit_price=round(subtotal / quantity, 6),
             discount_amount=round(max(subtotal - total, 0.0), 2),
@@ -126,6 +132,13 @@ def _rate(item, rates, basis):
     if not taxes and not tax:
         return 0.0 if base else None
     return round(tax / base * 100, 2) if base else None
+
+
+def _fee(fee, included, rates):
+    """A ``fee_lines`` entry (positive or negative, taxed as sent) on the prices' tax basis."""
+    amount = _amount(fee, "total") + (_amount(fee, "total_tax") if included else 0)
+    return NormalizedCharge(label=html.unescape(fee.get("name") or ""), amount=round(amount, 2),
+                            tax_rate=_rate(fee, rates, "total"), kind="fee")
 
 
 def _address(data, email):

@@ -28,6 +28,7 @@ class Harness(TransportHarness):
     simulator = sim
 
     def transport(self, token=TOKEN, **options):
+        options.setdefault("api", "rest")  # these tests read the REST requests; GraphQL: test_shopify_graphql.py
         return build_transport(ShopifyTransport, self.server.url,
                                {"login": "", "secret": token, "webhook_secret": "whsec_x"},
                                options, self.exchanges, self.sleeps)
@@ -127,9 +128,9 @@ def test_normalize_presentment_currency_and_fallbacks():
     assert order.shipping.street == order.billing.street == "12 rue de la Paix"
     assert order.lines[0].shippable is False
     assert not order.is_business and order.billing.vat == ""
-    payload["line_items"][0]["sku"] = ""
-    with pytest.raises(InvalidOrderError, match="no SKU"):
-        transport.normalize_order(payload)
+    payload["line_items"][0]["sku"] = ""  # custom item: kept for the channel's fallback product
+    custom = transport.normalize_order(payload).lines[0]
+    assert custom.sku == "" and custom.name == line["name"] and custom.unit_price == pytest.approx(5.50)
     payload["line_items"][0]["sku"] = "X"
     payload["financial_status"] = "brand_new_status"
     with pytest.raises(InvalidOrderError, match="unknown Shopify financial status"):

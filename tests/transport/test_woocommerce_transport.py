@@ -197,9 +197,9 @@ def test_normalize_guest_virtual_order_and_rate_fallback():
     with pytest.raises(InvalidOrderError, match="unknown WooCommerce order status"):
         WooCommerceTransport(OFFLINE).normalize_order(payload)
     payload["status"] = "processing"
-    payload["line_items"][0]["sku"] = ""
-    with pytest.raises(InvalidOrderError, match="no SKU"):
-        WooCommerceTransport(OFFLINE).normalize_order(payload)
+    payload["line_items"][0]["sku"] = ""  # product without SKU: kept for the channel's fallback product
+    line = WooCommerceTransport(OFFLINE).normalize_order(payload).lines[0]
+    assert line.sku == "" and line.name == payload["line_items"][0]["name"]
 
 
 def test_vat_meta_keys_are_configurable():

@@ -9,9 +9,13 @@ documented example orders (shopify-api-js fixtures).
 
 The package splits the simulator by resource: :mod:`.constants`, :mod:`.generator` (orders),
 :mod:`.api` (bucket, auth), :mod:`.state` (``register``, ``reset``), :mod:`.orders`, :mod:`.fulfillments`
-and :mod:`.refunds`. Every public name is importable from here.
+:mod:`.refunds`, the GraphQL Admin API (:mod:`.gql`, :mod:`.gql_shape`) and the client-credentials
+grant (:mod:`.oauth`). Every public name is importable from here.
 """
-from .constants import API_VERSION, DEFAULT_LIMIT, MAX_LIMIT, NAME, PREFIX, SHOP_TZ, THROTTLED
+from .constants import CLIENT_ID, CLIENT_SECRET, API_VERSION, DEFAULT_LIMIT, MAX_LIMIT, NAME, PREFIX, SHOP_TZ, THROTTLED
 from .generator import B2B_VAT, CATALOG, CUSTOMERS, generate_orders, make_order
 from .api import Bucket
 from .state import add_order, register, reset, seed_demo, update_order
+from .gql import CostBucket
+from .gql_shape import graphql_order
+from .oauth import expire_tokens

@@ -58,13 +58,18 @@ def _new_id(app):
     return 1072000000 + state["next_id"]
 
 
+def token_accepted(state, token):
+    """The static Admin API token, or a client-credentials token that has not expired."""
+    return bool(token) and (token == state["token"] or state["tokens"].get(token, 0.0) > time.time())
+
+
 def _api(app, method, pattern):
     """Route decorator adding auth and the call-limit header."""
 
     def decorator(handler):
         def wrapped(request):
             state = _state(app)
-            if request.headers.get("x-shopify-access-token") != state["token"]:
+            if not token_accepted(state, request.headers.get("x-shopify-access-token")):
                 return _error(401, "[API] Invalid API key or access token (unrecognized login or wrong password)")
             accepted, used = state["bucket"].take()
             limit_header = {"X-Shopify-Shop-Api-Call-Limit": f"{used}/{state['bucket'].size}"}

@@ -101,37 +101,45 @@ def _register_refunds(app):
         body = _body(request)
         if not isinstance(body, dict) or not isinstance(body.get("refund"), dict):
             return _error(400, {"refund": ["Required parameter missing or invalid"]})
-        refund = body["refund"]
         _state(app)["refund_bodies"].append(body)
-        suggestion = _calculate(app, order, refund)
-        if isinstance(suggestion, Response):
-            return suggestion
-        maximum = float(suggestion["transactions"][0]["maximum_refundable"])
-        transactions = []
-        for transaction in refund.get("transactions") or []:
-            if transaction.get("kind") != "refund" or transaction.get("parent_id") != order["id"] * 10 + 7:
-                return _error(422, {"transactions": ["must refund the order's sale transaction (parent_id)"]})
-            amount = float(transaction.get("amount") or 0)
-            if amount <= 0 or amount > maximum + 0.001:
-                return _error(422, {"base": [f"Refund amount {amount:.2f} exceeds the refundable {maximum:.2f}"]})
-            maximum -= amount
-            transactions.append({"id": _new_id(app), "order_id": order["id"], "kind": "refund", "status": "success",
-                                 "gateway": transaction.get("gateway", "shopify_payments"),
-                                 "parent_id": transaction["parent_id"], "amount": _money(amount),
-                                 "currency": order["currency"]})
-        record = {"id": _new_id(app), "order_id": order["id"], "created_at": _fmt(datetime.now(UTC)),
-                  "processed_at": _fmt(datetime.now(UTC)), "note": refund.get("note"),
-                  "restock": False, "refund_line_items": [
-                      dict(item, id=_new_id(app), line_item=next(
-                          line for line in order["line_items"] if line["id"] == item["line_item_id"]))
-                      for item in suggestion["refund_line_items"]],
-                  "transactions": transactions, "order_adjustments": [], "duties": []}
-        order["refunds"].append(record)
-        refunded_shipping = _state(app)["refunded_shipping"]
-        refunded_shipping[order["id"]] = (refunded_shipping.get(order["id"], 0.0)
-                                          + float(suggestion["shipping"]["amount"]))
-        money, _shipping = _refunded_amounts(app, order)
-        order["financial_status"] = "refunded" if money >= float(order["total_price"]) - 0.001 else "partially_refunded"
-        order["current_total_price"] = _money(float(order["total_price"]) - money)
-        _touch(order)
-        return Response(201, {"refund": record})
+        return make_refund(app, order, body["refund"])
+
+
+def make_refund(app, order, refund):
+    """Create a refund (REST body shape); the 201 Response, or an error Response."""
+    suggestion = _calculate(app, order, refund)
+    if isinstance(suggestion, Response):
+        return suggestion
+    maximum = float(suggestion["transactions"][0]["maximum_refundable"])
+    transactions = []
+    for transaction in refund.get("transactions") or []:
+        if transaction.get("kind") != "refund" or transaction.get("parent_id") != order["id"] * 10 + 7:
+            return _error(422, {"transactions": ["must refund the order's sale transaction (parent_id)"]})
+        amount = float(transaction.get("amount") or 0)
+        if amount <= 0 or amount > maximum + 0.001:
+            return _error(422, {"base": [f"Refund amount {amount:.2f} exceeds the refundable {maximum:.2f}"]})
+        maximum -= amount
+        transactions.append({"id": _new_id(app), "order_id": order["id"], "kind": "refund", "status": "success",
+                             "gateway": transaction.get("gateway", "shopify_payments"),
+                             "parent_id": transaction["parent_id"], "amount": _money(amount),
+                             "currency": order["currency"]})
+    record = {"id": _new_id(app), "order_id": order["id"], "created_at": _fmt(datetime.now(UTC)),
+              "processed_at": _fmt(datetime.now(UTC)), "note": refund.get("note"),
+              "restock": False, "refund_line_items": [
+                  dict(item, id=_new_id(app), line_item=next(
+                      line for line in order["line_items"] if line["id"] == item["line_item_id"]))
+                  for item in suggestion["refund_line_items"]],
+              "transactions": transactions, "order_adjustments": [], "duties": []}
+    order["refunds"].append(record)
+    lines = {line["id"]: line for line in order["line_items"]}
+    for item in suggestion["refund_line_items"]:  # current quantity excludes refunded units
+        line = lines[item["line_item_id"]]
+        line["current_quantity"] = line.get("current_quantity", line["quantity"]) - item["quantity"]
+    refunded_shipping = _state(app)["refunded_shipping"]
+    refunded_shipping[order["id"]] = (refunded_shipping.get(order["id"], 0.0)
+                                      + float(suggestion["shipping"]["amount"]))
+    money, _shipping = _refunded_amounts(app, order)
+    order["financial_status"] = "refunded" if money >= float(order["total_price"]) - 0.001 else "partially_refunded"
+    order["current_total_price"] = _money(float(order["total_price"]) - money)
+    _touch(order)
+    return Response(201, {"refund": record})

@@ -2,9 +2,11 @@
 from datetime import UTC, datetime, timedelta
 
 from .api import Bucket, _state, _touch
-from .constants import NAME
+from .constants import CLIENT_ID, CLIENT_SECRET, NAME
 from .fulfillments import _register_fulfillments
 from .generator import generate_orders
+from .gql import CostBucket, register_graphql
+from .oauth import register_oauth
 from .orders import _register_order, _register_order_list, _register_shop
 from .refunds import _register_refunds
 
@@ -36,9 +38,15 @@ def update_order(app, order_id, **changes):
 
 
 def register(app, orders=None, token="shpat_simulator_token", bucket_size=40, leak_rate=2.0,
-             shop_domain="sim-shop.myshopify.com"):
-    """Register the Shopify routes on ``app``; state in ``app.state["shopify"]``."""
+             shop_domain="sim-shop.myshopify.com", client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
+             token_lifetime=86399):
+    """Register the Shopify routes on ``app``; state in ``app.state["shopify"]``.
+
+    ``token``: the static Admin API token; ``client_id``/``client_secret``: the Dev Dashboard app
+    whose client-credentials tokens last ``token_lifetime`` seconds.
+    """
     app.state[NAME] = _initial_state(orders, token, bucket_size, leak_rate, shop_domain)
+    app.state[NAME].update(client_id=client_id, client_secret=client_secret, token_lifetime=token_lifetime)
     _register_routes(app)
     return app
 
@@ -48,6 +56,7 @@ def reset(app):
     old = app.state[NAME]
     bucket = old["bucket"]
     app.state[NAME] = _initial_state(None, old["token"], bucket.size, bucket.leak_rate, old["shop"]["myshopify_domain"])
+    app.state[NAME].update({key: old[key] for key in ("client_id", "client_secret", "token_lifetime")})
     with app.lock:
         app.requests.clear()
     app.clear_faults()
@@ -64,6 +73,10 @@ def _initial_state(orders, token, bucket_size, leak_rate, shop_domain):
         "refund_bodies": [],
         "refunded_shipping": {},  # order id -> shipping amount refunded
         "cursors": {},
+        "cost_bucket": CostBucket(),  # GraphQL calculated query cost
+        "graphql": [],  # {"root", "query", "variables"} of each GraphQL call, for assertions
+        "tokens": {},  # client-credentials token -> expiry (epoch seconds)
+        "issued": 0,
         "next_id": 1,
         "shop": {"id": 548380009, "name": "Sim Shop", "email": "shop@example.com", "domain": shop_domain,
                  "myshopify_domain": shop_domain, "currency": "EUR", "iana_timezone": "Europe/Paris",
@@ -78,4 +91,6 @@ def _register_routes(app):
     _register_order(app)
     _register_fulfillments(app)
     _register_refunds(app)
+    register_graphql(app)
+    register_oauth(app)
     return app
