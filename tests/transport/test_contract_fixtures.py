@@ -21,7 +21,7 @@ def test_every_fixture_is_sourced():
         if folder.name == "cdiscount":
             continue
         source = (folder / "SOURCE.md").read_text(encoding="utf-8")
-        names = [f.name for f in folder.iterdir() if f.suffix == ".json"]
+        names = [f.name for f in folder.iterdir() if f.suffix in (".json", ".yaml", ".xml")]
         assert names and all(f"`{name}`" in source for name in names), folder
 
 
