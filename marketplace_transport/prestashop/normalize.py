@@ -6,9 +6,9 @@ from marketplace_transport import (
     NormalizedLine,
     NormalizedOrder,
     OrderStatus,
-    UserInputError,
 )
 from marketplace_transport.normalized import to_amount
+from marketplace_transport.status_map import StateMapError, parse_state_map  # noqa: F401 (re-exported)
 
 #: PrestaShop order state id (default states of a fresh install) -> OrderStatus.
 #: Shops with other ids or custom states override it with the channel's state mapping;
@@ -28,49 +28,6 @@ STATUS_MAP = {
     "12": OrderStatus.PENDING,  # On backorder (not paid)
     "13": OrderStatus.ACCEPTED,  # Awaiting cash-on-delivery validation: shipped, paid on delivery
 }
-
-
-class StateMapError(UserInputError):
-    """A line of the order state mapping that cannot be read.
-
-    Code ``state_map_syntax`` (params ``line``) or ``state_map_status`` (params ``state``, ``status``,
-    ``statuses``: the allowed ones, comma-separated).
-    """
-
-    code = "state_map_syntax"
-
-
-def parse_state_map(value):
-    """Channel setting -> {state id: OrderStatus}.
-
-    Accepts a dict or text lines ``<state id>=<status>`` (``#`` comments allowed), e.g. ``14=to_ship``.
-    """
-    if not value:
-        return {}
-    if isinstance(value, dict):
-        items = value.items()
-    else:
-        items = []
-        for raw in str(value).splitlines():
-            line = raw.split("#", 1)[0].strip()
-            if not line:
-                continue
-            if "=" not in line and ":" not in line:
-                raise StateMapError(f"State mapping line {raw!r}: expected '<state id>=<status>'",
-                                    params={"line": raw.strip()})
-            key, _sep, status = line.replace(":", "=", 1).partition("=")
-            items.append((key, status))
-    result = {}
-    for key, status in items:
-        try:
-            result[str(key).strip()] = OrderStatus(str(status).strip().lower())
-        except ValueError:
-            allowed = ", ".join(s.value for s in OrderStatus)
-            raise StateMapError(f"State mapping: unknown status {status!r} for state {key} ({allowed})",
-                                code="state_map_status", params={
-                                    "state": str(key).strip(), "status": str(status).strip(), "statuses": allowed,
-                                }) from None
-    return result
 
 
 class PrestashopNormalizer:
