@@ -22,7 +22,7 @@ class TestWooCommerceStatusMap(WooSimulatorCase):
         self.assertIn('Unknown order status "partial-shipped"', reason)
         self.assertIn("status mapping (WooCommerce tab)", reason)
         self.assertIn("partial-shipped=to_ship", reason, "the line to add is given")
-        self.channel.woo_status_map = "wc-partial-shipped=to_ship  # plugin slug with its wc- prefix\ndelivered=delivered"
+        self.channel.woo_status_map = "wc-partial-shipped=to_ship  # slug with its wc- prefix\ndelivered=delivered"
         self.failure_of(order).action_retry()
         sale = self.sale_of(order)
         self.assertEqual((sale.marketplace_status, sale.marketplace_order_status, sale.state),
