@@ -57,3 +57,23 @@ class TestPrestashopRealOrders(SimulatorChannelCase):
         sale = self.sale_of(mine["id"])
         self.assertAlmostEqual(sale.amount_total, float(mine["total_paid_tax_incl"]), places=2)
         self.assertEqual(sale.order_line.filtered(lambda line: line.name == "BIENVENUE").price_unit, -2.4)
+
+    def test_product_without_reference_and_unknown_reference_follow_the_channel_policy(self):
+        ps_sim.load_contract(self.simulator_state, datetime.now(UTC) - timedelta(minutes=30))
+        rows = self.simulator_state["orders"]["1"]["associations"]["order_rows"]
+        rows[0]["product_reference"] = ""  # a product without reference
+        rows[1]["product_reference"] = "demo_404"  # deleted from Odoo's catalogue
+        self.run_cron()
+        failure = self.env["marketplace.import.failure"].search(
+            [("channel_id", "=", self.channel.id), ("external_id", "=", "1")])
+        self.assertIn("demo_404", failure.reason, "default policy: an unknown reference fails the order")
+        self.channel.unknown_sku_policy = "fallback"
+        failure.action_retry()
+        sale = self.sale_of("1")
+        lines = sale.order_line.filtered("marketplace_line_id")
+        self.assertEqual(lines.product_id, self.channel.fallback_product_id)
+        self.assertEqual(lines.mapped("price_unit"), [23.9, 35.9], "priced as charged")
+        note = sale.activity_ids.filtered(lambda a: "fallback" in (a.summary or "")).note
+        self.assertIn("Hummingbird printed t-shirt", note)
+        self.assertIn("demo_404", note)
+        self.assertAlmostEqual(sale.amount_total, 61.8, places=2)
