@@ -23,8 +23,9 @@ code                     meaning (params)
 ``invalid_setting``      a channel setting has a value the connector cannot use (``setting``, ``value``)
 ``nothing_to_refund``    the order has nothing left to refund (``order``)
 ``invalid_order_id``     the text is not an order id of this marketplace (``order``)
-``state_map_syntax``     PrestaShop order state mapping: a line is not ``<state id>=<status>`` (``line``)
-``state_map_status``     PrestaShop order state mapping: not a status (``state``, ``status``, ``statuses``)
+``state_map_syntax``     order state mapping (PrestaShop, WooCommerce): a line is not ``<state id>=<status>`` (``line``)
+``state_map_status``     order state mapping: not a status (``state``, ``status``, ``statuses``)
+``unknown_status``       an order's status is in no mapping table of the channel (``status``, ``marketplace``)
 =======================  =============================================================================
 """
 
@@ -32,7 +33,7 @@ code                     meaning (params)
 ERROR_CODES = (
     "error", "user_input", "invalid_order", "auth", "remote", "temporary", "rate_limited", "quota",
     "no_transport", "not_supported", "credentials_missing", "https_required", "invalid_setting",
-    "nothing_to_refund", "invalid_order_id", "state_map_syntax", "state_map_status",
+    "nothing_to_refund", "invalid_order_id", "state_map_syntax", "state_map_status", "unknown_status",
 )
 
 

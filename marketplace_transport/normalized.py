@@ -201,7 +201,7 @@ class NormalizedFee:
 class NormalizedCharge:
     """An order-level amount the buyer paid besides lines and shipping (a fee, duties, another shipping
     line): imported as a line so that the order's total equals the shop's. Same tax basis as the prices;
-    negative for a reduction. ``kind``: "fee", "duty" or "shipping"."""
+    negative for a reduction. ``kind``: "fee", "duty", "shipping" or "discount" (a cart rule)."""
 
     label: str
     amount: float

@@ -4,8 +4,9 @@
 - incremental listing: ``POST /ecom/v1/orders/search`` filtered on ``updatedDate $gte``, sorted
   ``updatedDate ASC``, then ``cursorPaging.cursor`` alone until no next cursor (100 per page);
 - ship: ``POST /ecom/v1/fulfillments/orders/{orderId}/create-fulfillment`` with tracking info;
-- refund: ``POST /ecom/v1/order-billing/refund-payments`` (full or partial), on the payments
-  listed by ``GET /ecom/v1/payments/orders/{orderId}``;
+- refund: ``POST /ecom/v1/order-billing/refund-payments`` (full or partial) after
+  ``get-order-refundability``, on the payments listed by ``GET /ecom/v1/payments/orders/{orderId}``
+  (:mod:`marketplace_transport.wix_refund`);
 - 200 requests per minute per app instance: paced on our side, 429 retried then reported as
   :class:`RateLimitedError` so the run stops with its cursor intact.
 """
@@ -23,10 +24,10 @@ from marketplace_transport import (
     OrderStatus,
     RateLimitedError,
     RemoteError,
-    UserInputError,
     register_transport,
 )
 from marketplace_transport.wix_normalize import additional_fees, money, spread_discount, tax_rate
+from marketplace_transport.wix_refund import WixRefunds
 
 #: (order field, value) -> OrderStatus; the FIRST entry matching the order wins, so the order
 #: status comes before the payment status, which comes before the fulfillment status.
@@ -40,6 +41,7 @@ STATUS_MAP = {
     ("paymentStatus", "PAID"): OrderStatus.TO_SHIP,
     ("paymentStatus", "PARTIALLY_REFUNDED"): OrderStatus.TO_SHIP,
     ("paymentStatus", "PARTIALLY_PAID"): OrderStatus.ACCEPTED,
+    ("paymentStatus", "AUTHORIZED"): OrderStatus.ACCEPTED,  # authorized, captured later (delayed capture)
     ("paymentStatus", "NOT_PAID"): OrderStatus.ACCEPTED,  # approved, paid offline (transfer, cash)
     ("paymentStatus", "PENDING"): OrderStatus.PENDING,
 }
@@ -48,6 +50,21 @@ PAID_STATUSES = ("PAID", "PARTIALLY_REFUNDED", "FULLY_REFUNDED")
 MAX_PAGE_SIZE = 100
 DEFAULT_REQUESTS_PER_MINUTE = 190  # Wix allows 200 per minute per app instance; keep a margin
 RATE_WINDOW = 60.0
+
+
+#: carriers Wix knows (``trackingInfo.shippingProvider`` codes that get their tracking link filled in);
+#: any other carrier goes by name with our tracking link (Order Fulfillments, Create Fulfillment)
+WIX_PROVIDERS = {"fedex": "fedex", "ups": "ups", "usps": "usps", "dhl": "dhl", "canadapost": "canadaPost"}
+
+
+def tracking_info(shipment):
+    """``trackingInfo`` of a fulfillment: a known carrier by its Wix code, others by name and link."""
+    key = "".join(ch for ch in (shipment.carrier or "").lower() if ch.isalnum())
+    code = next((value for name, value in WIX_PROVIDERS.items() if key.startswith(name)), None)
+    tracking = {"trackingNumber": shipment.tracking_number, "shippingProvider": code or shipment.carrier}
+    if shipment.tracking_url:
+        tracking["trackingLink"] = shipment.tracking_url
+    return tracking
 
 
 class RequestPacer:
@@ -82,7 +99,7 @@ class RequestPacer:
 
 
 @register_transport("wix")
-class WixTransport(MarketplaceTransport):
+class WixTransport(WixRefunds, MarketplaceTransport):
     """One Wix site through the eCommerce REST API with an API key.
 
     Options: ``account`` (site id), ``page_size`` (max 100), ``requests_per_minute`` (pacing),
@@ -261,108 +278,8 @@ class WixTransport(MarketplaceTransport):
                 items.append({"id": line["id"], "quantity": left})
         if not items:
             return {"already": True, "fulfillment_id": ""}
-        tracking = {"trackingNumber": shipment.tracking_number, "shippingProvider": shipment.carrier}
-        if shipment.tracking_url:
-            tracking["trackingLink"] = shipment.tracking_url
+        tracking = tracking_info(shipment)
         answer = self._call("POST", f"ecom/v1/fulfillments/orders/{order_id}/create-fulfillment",
                             "ship: create fulfillment", {"fulfillment": {"lineItems": items, "trackingInfo": tracking}})
         created = ((answer.get("orderWithFulfillments") or {}).get("fulfillments") or [{}])[-1]
         return {"fulfillment_id": created.get("id", ""), "line_items": items}
-
-    # -- refund -----------------------------------------------------------------------------
-    def refund_order(self, refund):
-        """Refund the order's payments: everything left (full) or the lines/amount asked (partial)."""
-        order = self.get_order(refund.order_external_id)
-        transactions = self._call("GET", f"ecom/v1/payments/orders/{refund.order_external_id}",
-                                  "refund: read transactions").get("orderTransactions") or {}
-        available = self._refundable(transactions)
-        left_total = round(sum(available.values()), 2)
-        if refund.is_full:
-            if left_total <= 0:
-                return {"already": True, "amount": 0.0}
-            amount = left_total
-            refunded = self._refunded_quantities(transactions)
-            items = [{"lineItemId": li["id"], "quantity": int(li.get("quantity") or 0) - refunded.get(li["id"], 0)}
-                     for li in order.get("lineItems") or []]
-            items = [item for item in items if item["quantity"] > 0]
-            shipping_included = True
-        else:
-            amount, items = self._partial_amount(order, refund)
-            shipping_included = refund.refund_shipping
-        if amount <= 0:
-            raise UserInputError(f"Wix order {order.get('number')}: nothing to refund (amount {amount:.2f}).",
-                                 code="nothing_to_refund", params={"order": order.get("number")})
-        if amount > left_total + 0.005:
-            raise UserInputError(f"Wix order {order.get('number')}: {amount:.2f} {order.get('currency')} asked but "
-                                 f"only {left_total:.2f} can still be refunded.")
-        payment_refunds, rest = [], round(amount, 2)
-        for payment_id, left in available.items():
-            if rest <= 0:
-                break
-            part = round(min(left, rest), 2)
-            if part > 0:
-                payment_refunds.append({"paymentId": payment_id, "amount": {"amount": f"{part:.2f}"},
-                                        "externalRefund": bool(self.option("external_refund", False))})
-                rest = round(rest - part, 2)
-        body = {"orderId": refund.order_external_id, "paymentRefunds": payment_refunds,
-                "details": {"items": items, "shippingIncluded": shipping_included,
-                            "reason": (refund.note or refund.reason or "")[:200]},
-                "sideEffects": {"restockInfo": {"type": "NO_ITEMS"},
-                                "sendOrderRefundedEmail": bool(self.option("notify_customer", True))}}
-        self._call("POST", "ecom/v1/order-billing/refund-payments", "refund: refund payments", body)
-        return {"amount": round(amount, 2), "payments": [p["paymentId"] for p in payment_refunds],
-                "full": refund.is_full}
-
-    @staticmethod
-    def _refunded_quantities(transactions):
-        """{line item id: quantity already refunded}, from the refunds' ``details.items``."""
-        done = {}
-        for refund in transactions.get("refunds") or []:
-            for item in (refund.get("details") or {}).get("items") or []:
-                done[item.get("lineItemId")] = done.get(item.get("lineItemId"), 0) + int(item.get("quantity") or 0)
-        return done
-
-    @staticmethod
-    def _refundable(transactions):
-        """{payment id: amount still refundable} of approved, refundable payments."""
-        refunded = {}
-        for refund in transactions.get("refunds") or []:
-            for line in refund.get("transactions") or []:
-                if line.get("refundStatus") != "FAILED":
-                    refunded[line.get("paymentId")] = refunded.get(line.get("paymentId"), 0.0) + money(
-                        line.get("amount"), "refunded amount")
-        result = {}
-        for payment in transactions.get("payments") or []:
-            details = payment.get("regularPaymentDetails") or {}
-            if payment.get("refundDisabled") or details.get("status") not in (None, "APPROVED"):
-                continue
-            left = round(money(payment.get("amount"), "payment") - refunded.get(payment.get("id"), 0.0), 2)
-            if left > 0:
-                result[payment["id"]] = left
-        return result
-
-    def _partial_amount(self, order, refund):
-        """Amount and Wix ``details.items`` of a partial refund.
-
-        Amounts are recomputed from what the buyer paid on Wix for those units (after discounts,
-        tax included), whatever tax basis Odoo uses; shipping is added when asked.
-        """
-        lines = {line["id"]: line for line in order.get("lineItems") or []}
-        amount, items = 0.0, []
-        for refund_line in refund.lines:
-            line = lines.get(refund_line.line_external_id)
-            if line is None:
-                raise UserInputError(f"Wix: line {refund_line.line_external_id} is not in order {order.get('number')}.")
-            ordered = int(line.get("quantity") or 0)
-            quantity = int(refund_line.quantity or 0)
-            if quantity < 1 or quantity > ordered:
-                raise UserInputError(f"Wix: refund quantity {refund_line.quantity} out of range for line "
-                                     f"{line['id']} (ordered {ordered}).")
-            paid = money(line.get("price"), "price") * ordered - money(line.get("totalDiscount"), "discount")
-            if not order.get("taxIncludedInPrices"):
-                paid += money((line.get("taxDetails") or {}).get("totalTax"), "line tax")
-            amount += round(paid * quantity / ordered, 2)
-            items.append({"lineItemId": line["id"], "quantity": quantity})
-        if refund.refund_shipping:
-            amount += money((order.get("priceSummary") or {}).get("shipping"), "shipping")
-        return round(amount, 2), items

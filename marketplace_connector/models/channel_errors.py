@@ -58,4 +58,6 @@ class MarketplaceChannelErrors(models.AbstractModel):
             "state_map_syntax": self.env._("Order state mapping: the line \"%(line)s\" is not <state id>=<status>."),
             "state_map_status": self.env._("Order state mapping: state %(state)s maps to %(status)s, which is not one "
                                            "of %(statuses)s."),
+            "unknown_status": self.env._("Unknown order status \"%(status)s\": map it in the channel's status mapping "
+                                         "(%(marketplace)s tab), for example %(status)s=to_ship."),
         }

@@ -20,6 +20,8 @@ _logger = logging.getLogger(__name__)
 # An import writes no tracking values and no creation notes, and subscribes nobody.
 IMPORT_CONTEXT = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True,
                   "mail_notrack": True, "marketplace_import": True}
+# Failures whose code has its own sentence (with what to do), told in the user's language.
+TOLD_ORDER_CODES = ("unknown_status",)
 
 
 class MarketplaceChannelImportPage(models.AbstractModel):
@@ -130,7 +132,8 @@ class MarketplaceChannelImportPage(models.AbstractModel):
 
     def _record_order_failure(self, external_id, payload, exc):
         _logger.info("Channel %s: order %s failed: %s", self.id, external_id, exc)
-        self.env["marketplace.import.failure"]._record(self, external_id, payload, self._redact(str(exc)))
+        reason = self._error_text(exc) if getattr(exc, "code", "") in TOLD_ORDER_CODES else self._redact(str(exc))
+        self.env["marketplace.import.failure"]._record(self, external_id, payload, reason)
 
     def _import_one_payload(self, transport, payload):
         """Import one raw payload now, on its own: a run of one item whose sale order is created

@@ -30,6 +30,14 @@ class MarketplaceChannel(models.Model):
         help="Extra or overriding order states, one per line: <state id>=<status>, e.g. 14=to_ship. "
              "Statuses: pending, waiting_acceptance, accepted, to_ship, shipped, delivered, cancelled, refused, "
              "refunded. States in neither list are mapped from their own flags (shipped, paid).")
+    prestashop_language_id = fields.Integer(
+        "Shop language id", default=1,
+        help="PrestaShop id of the language (International > Localization > Languages) in which multilingual "
+             "values (order state names, product names, cart rules) are read; 1 on a default install.")
+    prestashop_shop_id = fields.Integer(
+        "Shop id (multistore)", default=0,
+        help="Multistore: import only the orders of this shop (Advanced Parameters > Multistore); 0 imports "
+             "the orders of every shop the webservice key reaches.")
     prestashop_send_email = fields.Boolean(
         "Send state e-mails", default=True, help="Let PrestaShop e-mail the buyer when we change an order state.")
 
@@ -57,6 +65,8 @@ class MarketplaceChannel(models.Model):
             "state_map": self.prestashop_state_map or "",
             "send_email": self.prestashop_send_email,
             "prices_include_tax": self.prices_include_tax != "excluded",
+            "language_id": str(self.prestashop_language_id or ""),
+            "shop_id": str(self.prestashop_shop_id or 0),
         }
 
     def _map_carrier(self, picking):

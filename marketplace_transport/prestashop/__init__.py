@@ -27,4 +27,4 @@ from .client import (
     ps_xml,
     ws_error_message,
 )
-from .normalize import STATUS_MAP, PrestashopNormalizer, StateMapError, parse_state_map
+from .normalize import STATUS_MAP, PrestashopNormalizer, StateMapError, parse_state_map, ps_text

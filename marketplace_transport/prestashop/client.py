@@ -78,7 +78,8 @@ class PrestashopTransport(PrestashopNormalizer, MarketplaceTransport):
 
     Options: ``page_size``, ``timezone`` (shop time zone), ``state_map`` (extra/overriding
     state mapping), ``shipped_state_id``, ``refunded_state_id``, ``prices_include_tax``
-    (use the tax-included amounts, default True), ``send_email`` (state e-mails on changes).
+    (use the tax-included amounts, default True), ``send_email`` (state e-mails on changes),
+    ``language_id`` (language of multilingual fields), ``shop_id`` (multistore: only this shop's orders).
     Credentials: ``secret`` (or ``login``) = the webservice key.
     """
 
@@ -184,12 +185,15 @@ class PrestashopTransport(PrestashopNormalizer, MarketplaceTransport):
                 + ". Grant them in Advanced Parameters > Webservice.")
         checks.append("Key rights: " + ", ".join(
             f"{'/'.join(r.upper() for r in rights)} {res}" for res, rights in REQUIRED_RIGHTS.items()))
+        rules = api.find("order_cart_rules")
+        checks.append("Cart rules readable (one discount line per rule)" if rules is not None and rules.get("get") ==
+                      "true" else "Cart rules not readable (grant GET order_cart_rules): discounts spread over lines")
         states = self._load_order_states()
         for label, state_id in (("Shipped", self.shipped_state), ("Refunded", self.refunded_state)):
             if state_id not in states:
                 raise UserInputError(f"PrestaShop: the order state {state_id} configured as '{label}' does not "
                                      "exist in the shop; fix the channel's state settings.")
-            checks.append(f"'{label}' state: {state_id} {states[state_id].get('name') or ''}".strip())
+            checks.append(f"'{label}' state: {state_id} {self.text(states[state_id].get('name'))}".strip())
         rows = self._list("orders", {"display": "[id]", "limit": "1"}, "check connection")
         checks.append(f"Orders readable ({'at least one order' if rows else 'no order yet'})")
         return checks
@@ -206,9 +210,9 @@ class PrestashopTransport(PrestashopNormalizer, MarketplaceTransport):
         size = self.page_size
         seen, ties = set(), set()
         while True:
-            rows = self._list("orders", {
+            rows = self._list("orders", dict(self._shop_filter(), **{
                 "display": "full", "filter[date_upd]": f"[{low},{high}]", "date": "1",
-                "sort": "[date_upd_ASC,id_ASC]", "limit": f"{len(ties)},{size}"}, "list orders")
+                "sort": "[date_upd_ASC,id_ASC]", "limit": f"{len(ties)},{size}"}), "list orders")
             # an order updated while we page comes again later with its new date: keep both versions
             fresh = [row for row in rows if (str(row.get("id")), row.get("date_upd")) not in seen]
             if fresh:
@@ -220,6 +224,11 @@ class PrestashopTransport(PrestashopNormalizer, MarketplaceTransport):
             at_newest = {str(row.get("id")) for row in rows if row.get("date_upd") == newest}
             ties = ties | at_newest if newest == low else at_newest
             low = newest
+
+    def _shop_filter(self):
+        """Multistore: ``filter[id_shop]`` on the channel's shop id (none: every shop of the key)."""
+        shop_id = str(self.option("shop_id") or "0")
+        return {"filter[id_shop]": f"[{shop_id}]"} if shop_id != "0" else {}
 
     def get_order(self, external_id):
         """One order, completed like a listed one."""
@@ -241,6 +250,7 @@ class PrestashopTransport(PrestashopNormalizer, MarketplaceTransport):
         self._cache_codes(self._countries, "countries", {a.get("id_country") for a in addresses.values()})
         self._cache_codes(self._currencies, "currencies", {o.get("id_currency") for o in orders})
         states = self._load_order_states()
+        rules = self._cart_rules({str(o.get("id")) for o in orders})
         completed = []
         for order in orders:
             payload = {k: v for k, v in order.items() if k not in SECRET_FIELDS}
@@ -253,9 +263,24 @@ class PrestashopTransport(PrestashopNormalizer, MarketplaceTransport):
                 if address:
                     address["country_iso"] = self._countries.get(str(address.get("id_country")), "")
                 related[role] = address
+            related["cart_rules"] = None if rules is None else rules.get(str(order.get("id")), [])
             payload["_related"] = related
             completed.append(payload)
         return completed
+
+    def _cart_rules(self, order_ids):
+        """{order id: its ``order_cart_rules`` rows}; None when the shop does not serve them (older
+        versions, or a key without the right: the discount total is then spread over the lines)."""
+        ids = sorted(i for i in order_ids if i and i != "0")
+        try:
+            rows = self._list("order_cart_rules", {"display": "full", "filter[id_order]": f"[{'|'.join(ids)}]"},
+                              "read cart rules") if ids else []
+        except (RemoteError, AuthenticationError):
+            return None
+        grouped = {}
+        for row in rows:
+            grouped.setdefault(str(row.get("id_order")), []).append(row)
+        return grouped
 
     @staticmethod
     def _without_secrets(values):

@@ -3,12 +3,13 @@ payloads, mixed into the transport."""
 from marketplace_transport import (
     InvalidOrderError,
     NormalizedAddress,
+    NormalizedCharge,
     NormalizedLine,
     NormalizedOrder,
     OrderStatus,
-    UserInputError,
 )
 from marketplace_transport.normalized import to_amount
+from marketplace_transport.status_map import StateMapError, parse_state_map  # noqa: F401 (re-exported)
 
 #: PrestaShop order state id (default states of a fresh install) -> OrderStatus.
 #: Shops with other ids or custom states override it with the channel's state mapping;
@@ -30,47 +31,21 @@ STATUS_MAP = {
 }
 
 
-class StateMapError(UserInputError):
-    """A line of the order state mapping that cannot be read.
+def ps_text(value, language_id=""):
+    """A multilingual field as one text: the webservice sends ``[{"id": "1", "value": "..."}, ...]``
+    when the shop has several languages (a plain string with one language or ``language=``).
 
-    Code ``state_map_syntax`` (params ``line``) or ``state_map_status`` (params ``state``, ``status``,
-    ``statuses``: the allowed ones, comma-separated).
+    :param language_id: the channel's PrestaShop language id; missing: the first language sent
     """
-
-    code = "state_map_syntax"
-
-
-def parse_state_map(value):
-    """Channel setting -> {state id: OrderStatus}.
-
-    Accepts a dict or text lines ``<state id>=<status>`` (``#`` comments allowed), e.g. ``14=to_ship``.
-    """
-    if not value:
-        return {}
+    if isinstance(value, dict):  # {"language": [...]} (XML converted) or a single {"id", "value"}
+        value = value.get("language", value)
     if isinstance(value, dict):
-        items = value.items()
-    else:
-        items = []
-        for raw in str(value).splitlines():
-            line = raw.split("#", 1)[0].strip()
-            if not line:
-                continue
-            if "=" not in line and ":" not in line:
-                raise StateMapError(f"State mapping line {raw!r}: expected '<state id>=<status>'",
-                                    params={"line": raw.strip()})
-            key, _sep, status = line.replace(":", "=", 1).partition("=")
-            items.append((key, status))
-    result = {}
-    for key, status in items:
-        try:
-            result[str(key).strip()] = OrderStatus(str(status).strip().lower())
-        except ValueError:
-            allowed = ", ".join(s.value for s in OrderStatus)
-            raise StateMapError(f"State mapping: unknown status {status!r} for state {key} ({allowed})",
-                                code="state_map_status", params={
-                                    "state": str(key).strip(), "status": str(status).strip(), "statuses": allowed,
-                                }) from None
-    return result
+        value = [value]
+    if not isinstance(value, list):
+        return "" if value is None else str(value)
+    entries = [entry for entry in value if isinstance(entry, dict)]
+    chosen = next((e for e in entries if str(e.get("id")) == str(language_id)), entries[0] if entries else {})
+    return str(chosen.get("value") or "")
 
 
 class PrestashopNormalizer:
@@ -117,9 +92,12 @@ class PrestashopNormalizer:
             lines.append(NormalizedLine(
                 external_id=str(row.get("id") or ""), quantity=row.get("product_quantity"),
                 unit_price=price_incl if incl else price_excl, sku=row.get("product_reference") or "",
-                ean=row.get("product_ean13") or "", name=row.get("product_name") or "",
+                ean=row.get("product_ean13") or "", name=self.text(row.get("product_name")),
                 tax_rate=self._rate(price_incl, price_excl)))
-        self._spread_discount(lines, to_amount(payload.get(f"total_discounts_{suffix}"), "discounts"))
+        discounts = to_amount(payload.get(f"total_discounts_{suffix}"), "discounts")
+        charges = self._cart_rule_charges(related.get("cart_rules"), incl, discounts)
+        if not charges:  # rules not readable (older shop, key without the right): spread the total
+            self._spread_discount(lines, discounts)
         state_id = str(payload.get("current_state") or "")
         state = related.get("state") or {}
         billing = self._address(related.get("invoice"), "billing", email)
@@ -133,7 +111,7 @@ class PrestashopNormalizer:
             updated_at=self._from_shop(payload.get("date_upd")) or payload.get("date_upd"),
             created_at=self._from_shop(payload.get("date_add")),
             status=self.map_status(state_id, state),
-            marketplace_status=f"{state_id} {state.get('name') or ''}".strip(),
+            marketplace_status=f"{state_id} {self.text(state.get('name'))}".strip(),
             lines=lines, billing=billing, shipping=shipping,
             currency=related.get("currency") or "",
             customer_external_id=str(payload.get("id_customer") or ""),
@@ -146,10 +124,31 @@ class PrestashopNormalizer:
             is_business=bool(billing.company_name or billing.vat),
             paid=payload.get("valid") == "1",
             raw=payload, custom_lines=True,  # products without reference
+            charges=charges,
         )
         if not order.currency:
             raise InvalidOrderError(f"currency {payload.get('id_currency')} unknown to the shop's webservice")
         return order.clean()
+
+    def text(self, value):
+        """A multilingual field in the channel's language (option ``language_id``)."""
+        return ps_text(value, self.option("language_id", ""))
+
+    def _cart_rule_charges(self, rules, incl, discounts):
+        """``order_cart_rules`` as negative charges named after each rule; none when they do not add up
+        to the order's ``total_discounts`` (then the total is spread over the lines)."""
+        charges = []
+        for rule in rules or []:
+            if not isinstance(rule, dict) or rule.get("deleted") == "1":
+                continue
+            value = to_amount(rule.get("value"), "cart rule value")
+            value_excl = to_amount(rule.get("value_tax_excl"), "cart rule value excl. tax")
+            charges.append(NormalizedCharge(label=self.text(rule.get("name")) or "cart rule", kind="discount",
+                                            amount=-(value if incl else value_excl),
+                                            tax_rate=self._rate(value, value_excl)))
+        if abs(sum(-c.amount for c in charges) - abs(discounts)) > 0.01:
+            return []
+        return charges
 
     @staticmethod
     def _rate(incl, excl):

@@ -1,5 +1,6 @@
 """WooCommerce v3 order payload -> :class:`NormalizedOrder`, mixed into the transport."""
 import html
+from functools import cached_property
 
 from marketplace_transport import (
     InvalidOrderError,
@@ -10,6 +11,7 @@ from marketplace_transport import (
     OrderStatus,
 )
 from marketplace_transport.normalized import to_amount
+from marketplace_transport.status_map import parse_state_map
 
 DEFAULT_VAT_META_KEYS = ("_billing_vat", "_billing_vat_number", "_vat_number", "vat_number", "billing_vat",
                          "_billing_eu_vat_number", "yweu_billing_vat")
@@ -33,13 +35,28 @@ PAID_STATUSES = ("processing", "completed", "refunded")
 class WooCommerceNormalizer:
     """Order payload -> :class:`NormalizedOrder` (lines, addresses, buyer VAT number)."""
 
+    @cached_property
+    def status_map(self):
+        """The default table with the channel's ``status_map`` lines (custom statuses, overrides)."""
+        extra = parse_state_map(self.option("status_map"))
+        return dict(STATUS_MAP, **{key.removeprefix("wc-"): value for key, value in extra.items()})
+
+    def map_status(self, status):
+        """WooCommerce status slug -> OrderStatus; an unmapped one fails the order naming where to map it."""
+        mapped = self.status_map.get(status)
+        if mapped is None:
+            raise InvalidOrderError(
+                f"unknown WooCommerce order status {status!r}: map it on the channel (WooCommerce tab, "
+                f"Order status mapping), e.g. {status or 'status'}=to_ship",
+                code="unknown_status", params={"status": status, "marketplace": "WooCommerce"})
+        return mapped
+
     def normalize_order(self, payload):
         """v3 order payload -> :class:`NormalizedOrder`."""
         if not isinstance(payload, dict) or not payload.get("id"):
             raise InvalidOrderError("WooCommerce order without id")
         status = payload.get("status") or ""
-        if status not in STATUS_MAP:
-            raise InvalidOrderError(f"unknown WooCommerce order status {status!r}")
+        mapped = self.map_status(status)
         included = bool(payload.get("prices_include_tax"))
         rates = {t.get("rate_id"): t.get("rate_percent") for t in payload.get("tax_lines") or []
                  if isinstance(t, dict) and not t.get("compound")}
@@ -63,7 +80,7 @@ class WooCommerceNormalizer:
             updated_at=(payload.get("date_modified_gmt") or payload.get("date_modified")
                         or payload.get("date_created_gmt")),
             created_at=payload.get("date_created_gmt") or payload.get("date_created"),
-            status=STATUS_MAP[status],
+            status=mapped,
             marketplace_status=raw_status,
             lines=[self._line(item, included, rates) for item in payload.get("line_items") or []
                    if (item.get("quantity") or 0) > 0],

@@ -1,6 +1,8 @@
 """WooCommerce channel type: its fields and the options passed to the transport (webhooks: ``connector.py``)."""
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
+from marketplace_transport.status_map import StateMapError, parse_state_map
 from marketplace_transport.woocommerce import DEFAULT_VAT_META_KEYS
 
 from ..connector import WOOCOMMERCE
@@ -25,6 +27,20 @@ class MarketplaceChannel(models.Model):
     woo_vat_meta_keys = fields.Char(
         "VAT meta keys", default=",".join(DEFAULT_VAT_META_KEYS),
         help="Order meta keys holding the buyer's VAT number (comma-separated), e.g. _billing_vat.")
+    woo_status_map = fields.Text(
+        "Order status mapping",
+        help="Custom order statuses (added by tracking or workflow plugins) and overrides, one per line: "
+             "<status slug>=<status>, e.g. shipped=shipped or awaiting-pickup=to_ship. Statuses: pending, "
+             "waiting_acceptance, accepted, to_ship, shipped, delivered, cancelled, refused, refunded. "
+             "An order in a status found nowhere fails, naming the status.")
+
+    @api.constrains("woo_status_map")
+    def _check_woo_status_map(self):
+        for channel in self:
+            try:
+                parse_state_map(channel.woo_status_map)
+            except StateMapError as exc:
+                raise ValidationError(channel._error_text(exc)) from None
 
     # -- transport ----------------------------------------------------------------------
     def _prepare_woo_options(self):
@@ -36,4 +52,5 @@ class MarketplaceChannel(models.Model):
             "api_refund": self.woo_api_refund,
             "restock": self.woo_restock,
             "vat_meta_keys": self.woo_vat_meta_keys or ",".join(DEFAULT_VAT_META_KEYS),
+            "status_map": self.woo_status_map or "",
         }

@@ -336,3 +336,16 @@ def test_webhook_signature_helpers():
     assert not woo_transport.verify_webhook("wh_secret", body, None)
     assert woo_transport.webhook_order_id("order.updated", {"id": 727}) == "727"
     assert woo_transport.webhook_order_id("product.updated", {"id": 727}) == ""
+
+
+def test_custom_statuses_map_through_the_channel_table():
+    payload = sim.make_order(902, created_at=START, lines=[(0, 1)], status="partial-shipped")
+    with pytest.raises(InvalidOrderError, match="map it on the channel") as error:
+        WooCommerceTransport(OFFLINE).normalize_order(payload)
+    assert (error.value.code, error.value.params) == (
+        "unknown_status", {"status": "partial-shipped", "marketplace": "WooCommerce"})
+    config = TransportConfig(base_url=OFFLINE.base_url, options={
+        "status_map": "wc-partial-shipped=to_ship\nprocessing=accepted  # override"})
+    assert WooCommerceTransport(config).normalize_order(payload).status == OrderStatus.TO_SHIP
+    payload["status"] = "processing"
+    assert WooCommerceTransport(config).normalize_order(payload).status == OrderStatus.ACCEPTED

@@ -11,8 +11,8 @@ What it follows:
   JSON list is rendered ``[]`` as PrestaShop does;
 - writes take XML bodies (``PUT /api/order_carriers/{id}`` full object,
   ``POST /api/order_histories``) and answer XML;
-- resources: orders, addresses, customers, order_carriers, order_histories, order_states,
-  countries, currencies, and the root ``/api/`` listing the key's rights.
+- resources: orders, addresses, customers, order_carriers, order_cart_rules, order_histories,
+  order_states, countries, currencies, and the root ``/api/`` listing the key's rights.
 
 All values are strings, dates ``YYYY-MM-DD HH:MM:SS`` in the shop time zone (Europe/Paris).
 
@@ -38,3 +38,4 @@ from .constants import (
 from .webservice import error, parse_xml_object, render
 from .generator import add_order, generate_orders, new_state, ps_date, set_order_state
 from .routes import authenticate, register, seed_demo
+from .contract import fixture, load_contract

@@ -25,11 +25,11 @@ ORDER_STATES = [
 ]
 COUNTRIES = {"8": "FR", "1": "DE", "3": "BE", "6": "ES", "10": "IT", "17": "GB"}
 CURRENCIES = {"1": "EUR", "2": "USD"}
-RESOURCES = ["addresses", "countries", "currencies", "customers", "order_carriers", "order_histories",
-             "order_states", "orders"]
+RESOURCES = ["addresses", "countries", "currencies", "customers", "order_carriers", "order_cart_rules",
+             "order_histories", "order_states", "orders"]
 SINGULAR = {"addresses": "address", "countries": "country", "currencies": "currency", "customers": "customer",
-            "order_carriers": "order_carrier", "order_histories": "order_history",
-            "order_states": "order_state", "orders": "order"}
+            "order_carriers": "order_carrier", "order_cart_rules": "order_cart_rule",
+            "order_histories": "order_history", "order_states": "order_state", "orders": "order"}
 
 FIRST_NAMES = ["Camille", "Léa", "Hugo", "Louis", "Chloé", "Jules", "Manon", "Nathan"]
 LAST_NAMES = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand"]

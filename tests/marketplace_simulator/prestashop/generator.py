@@ -39,8 +39,11 @@ def generate_orders(count, seed=0, start=None, state=None):
     return orders
 
 
-def add_order(state, rng, when, b2b=False, current_state="2", lines=None, discount_incl=0.0):
-    """Create one order (plus customer, addresses, order carrier) in ``state``; returns it."""
+def add_order(state, rng, when, b2b=False, current_state="2", lines=None, discount_incl=0.0, cart_rules=(),
+              shop_id="1"):
+    """Create one order (plus customer, addresses, order carrier) in ``state``; returns it.
+    ``cart_rules``: [(name, value tax incl.)], recorded as ``order_cart_rules`` and in the discount total."""
+    discount_incl = discount_incl or sum(value for _name, value in cart_rules)
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     customer_id = str(len(state["customers"]) + 1)
     state["customers"][customer_id] = {
@@ -79,7 +82,7 @@ def add_order(state, rng, when, b2b=False, current_state="2", lines=None, discou
     state["orders"][order_id] = {
         "id": order_id, "reference": reference, "id_cart": order_id, "id_customer": customer_id,
         "id_address_delivery": delivery, "id_address_invoice": invoice, "id_currency": "1", "id_lang": "1",
-        "id_carrier": "2", "id_shop": "1", "id_shop_group": "1", "current_state": current_state,
+        "id_carrier": "2", "id_shop": shop_id, "id_shop_group": "1", "current_state": current_state,
         "valid": "1" if paid_state else "0", "module": "ps_checkpayment", "payment": "Chèque",
         "secure_key": "f1e2d3c4b5a69788", "invoice_number": "0", "invoice_date": "0000-00-00 00:00:00",
         "delivery_number": "0", "delivery_date": "0000-00-00 00:00:00", "shipping_number": "",
@@ -94,6 +97,11 @@ def add_order(state, rng, when, b2b=False, current_state="2", lines=None, discou
         "total_wrapping_tax_incl": "0.000000", "total_wrapping_tax_excl": "0.000000", "round_mode": "2",
         "round_type": "2", "conversion_rate": "1.000000",
         "associations": {"order_rows": rows}}
+    for name, value in cart_rules:
+        rule_id = str(len(state["order_cart_rules"]) + 1)
+        state["order_cart_rules"][rule_id] = {
+            "id": rule_id, "id_order": order_id, "id_cart_rule": rule_id, "id_order_invoice": "0", "name": name,
+            "value": _money(value), "value_tax_excl": _money(value / 1.2), "free_shipping": "0", "deleted": "0"}
     carrier_id = str(len(state["order_carriers"]) + 1)
     state["order_carriers"][carrier_id] = {
         "id": carrier_id, "id_order": order_id, "id_carrier": "2", "id_order_invoice": "0", "weight": "0.500000",
@@ -107,6 +115,7 @@ def new_state(key=DEFAULT_KEY):
         "key": key,
         "permissions": {name: {"GET", "PUT", "POST", "PATCH", "DELETE", "HEAD"} for name in RESOURCES},
         "orders": {}, "customers": {}, "addresses": {}, "order_carriers": {}, "order_histories": {},
+        "order_cart_rules": {},
         "order_states": {sid: {"id": sid, "name": name, "paid": paid, "shipped": shipped, "delivery": delivery,
                                "logable": logable, "invoice": paid, "send_email": "1", "template": ""}
                          for sid, name, paid, shipped, delivery, logable in ORDER_STATES},

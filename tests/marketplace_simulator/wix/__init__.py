@@ -9,8 +9,9 @@
 - ``GET /ecom/v1/orders/{id}``;
 - ``POST /ecom/v1/fulfillments/orders/{orderId}/create-fulfillment`` and
   ``GET /ecom/v1/fulfillments/orders/{orderId}``;
-- ``GET /ecom/v1/payments/orders/{orderId}`` (order transactions) and
-  ``POST /ecom/v1/order-billing/refund-payments``;
+- ``GET /ecom/v1/payments/orders/{orderId}`` (order transactions),
+  ``POST /ecom/v1/order-billing/get-order-refundability`` and ``.../refund-payments`` (documented top-level
+  fields only; offline payments refunded with ``externalRefund`` only, authorized and gift-card ones never);
 - rate limit: ``rate_limit`` requests per minute per site (200) -> HTTP 429 (no documented
   ``Retry-After``, so none is sent).
 
@@ -38,5 +39,5 @@ from .generator import (
 )
 from .api import guard, wix_error
 from .fulfillments import fulfilled_quantities
-from .payments import refunded_by_payment
+from .payments import refundability, refunded_by_payment
 from .state import register, seed_demo

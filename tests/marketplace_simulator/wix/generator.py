@@ -37,8 +37,9 @@ def new_state(api_key=DEFAULT_API_KEY, site_id=DEFAULT_SITE_ID):
 
 
 def add_order(state, rng, when, b2b=False, status="APPROVED", payment_status="PAID", lines=None,
-              order_discount=0.0, tax_included=True):
-    """One order (and its payment) in ``state``; returns it."""
+              order_discount=0.0, tax_included=True, offline=False):
+    """One order (and its payment) in ``state``; returns it. ``payment_status`` AUTHORIZED: a payment
+    authorized, not captured; ``offline``: paid offline (refunds only marked as made outside Wix)."""
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     country, subdivision, postal, city = rng.choice(PLACES)
     contact = {"firstName": first, "lastName": last, "phone": "+33601020304"}
@@ -86,11 +87,13 @@ def add_order(state, rng, when, b2b=False, status="APPROVED", payment_status="PA
     state["orders"][order_id] = order
     state["fulfillments"][order_id] = []
     payments = []
-    if payment_status in ("PAID", "PARTIALLY_REFUNDED", "FULLY_REFUNDED"):
+    if payment_status in ("PAID", "PARTIALLY_REFUNDED", "FULLY_REFUNDED", "AUTHORIZED"):
         payments.append({"id": str(uuid.UUID(int=rng.getrandbits(128))), "createdDate": iso(when),
                          "amount": _amount(total), "refundDisabled": False,
-                         "regularPaymentDetails": {"status": "APPROVED", "paymentMethod": "CreditCard",
-                                                   "gatewayTransactionId": f"gw-{order['number']}"}})
+                         "regularPaymentDetails": {
+                             "status": "AUTHORIZED" if payment_status == "AUTHORIZED" else "APPROVED",
+                             "paymentMethod": "Offline" if offline else "CreditCard", "offlinePayment": offline,
+                             "gatewayTransactionId": f"gw-{order['number']}"}})
     state["transactions"][order_id] = {"orderId": order_id, "payments": payments, "refunds": []}
     return order
 
