@@ -150,6 +150,21 @@ def postponed(compact, prefix, protocol):
                       service_down=True)
 
 
+def checked(client, vat, force, breaker_key):
+    """``client.check``: precheck, the breaker of ``breaker_key``, then ``client._ask`` (SOAP and REST alike)."""
+    try:
+        prefix, number = precheck(vat)
+    except ValueError as exc:
+        return ViesResult(ViesStatus.INVALID_INPUT, (vat or "").upper(), error_code="INVALID_INPUT",
+                          message=str(exc), protocol=client.protocol)
+    compact = prefix + number
+    if not force and breaker_open(breaker_key):
+        return postponed(compact, prefix, client.protocol)
+    result = client._ask(compact, prefix, number)
+    result.protocol = client.protocol
+    return result
+
+
 class ViesClient:
     """zeep client of the VIES ``checkVatService``.
 
@@ -183,17 +198,7 @@ class ViesClient:
         not sent (``unavailable`` at once) unless ``force``: a bulk import must not wait for a
         timeout per order.
         """
-        try:
-            prefix, number = precheck(vat)
-        except ValueError as exc:
-            return ViesResult(ViesStatus.INVALID_INPUT, (vat or "").upper(), error_code="INVALID_INPUT",
-                              message=str(exc), protocol=self.protocol)
-        compact = prefix + number
-        if not force and breaker_open(self.wsdl_url):
-            return postponed(compact, prefix, self.protocol)
-        result = self._ask(compact, prefix, number)
-        result.protocol = self.protocol
-        return result
+        return checked(self, vat, force, self.wsdl_url)
 
     def _ask(self, compact, prefix, number):
         try:

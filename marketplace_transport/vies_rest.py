@@ -23,8 +23,7 @@ from .vies import (
     RETRYABLE_FAULTS,
     ViesResult,
     ViesStatus,
-    breaker_open,
-    postponed,
+    checked,
     precheck,
     trip_breaker,
     unavailable,
@@ -74,17 +73,7 @@ class ViesRestClient:
 
     def check(self, vat, force=False):
         """Check one VAT number; never raises for service trouble (same results as the SOAP client)."""
-        try:
-            prefix, number = precheck(vat)
-        except ValueError as exc:
-            return ViesResult(ViesStatus.INVALID_INPUT, (vat or "").upper(), error_code="INVALID_INPUT",
-                              message=str(exc), protocol=self.protocol)
-        compact = prefix + number
-        if not force and breaker_open(self.base_url):
-            return postponed(compact, prefix, self.protocol)
-        result = self._ask(compact, prefix, number)
-        result.protocol = self.protocol
-        return result
+        return checked(self, vat, force, self.base_url)
 
     def _body(self, prefix, number):
         body = {"countryCode": prefix, "vatNumber": number}

@@ -1,8 +1,6 @@
 """The PDF uploaded to the marketplace is the issued Factur-X (Octopia, on its simulator)."""
 from odoo.tests import tagged
 
-from odoo.addons.marketplace_connector.tests.common import serve_simulator
-
 from .common import FR_BUSINESS, EinvoiceCase
 
 
@@ -11,22 +9,7 @@ class TestFacturxUpload(EinvoiceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        types = [value for value, _label in
-                 cls.env["marketplace.channel"]._fields["channel_type"]._description_selection(cls.env)]
-        if "octopia" not in types:
-            cls.skipTest(cls, "marketplace_octopia is not installed")
-        from marketplace_simulator import octopia as octopia_sim
-
-        cls.octopia_sim = octopia_sim
-        cls.octopia_app, cls.octopia, cls.octopia_server = serve_simulator(cls.addClassCleanup, octopia_sim)
-        cls.env = cls.env(context=dict(cls.env.context, marketplace_no_commit=True,
-                                       marketplace_sleep=lambda _seconds: None))
-        cls.channel = cls.env["marketplace.channel"].create({
-            "name": "Cdiscount (simulator)", "channel_type": "octopia", "company_id": cls.company.id,
-            "base_url": cls.octopia_server.url + octopia_sim.API_PREFIX, "api_login": octopia_sim.DEFAULT_CLIENT_ID,
-            "api_secret": octopia_sim.DEFAULT_CLIENT_SECRET, "api_account": octopia_sim.DEFAULT_SELLER_ID,
-            "invoice_policy": "confirm"})
-        cls.importer = cls.env["marketplace.order.importer"]
+        cls._serve_octopia_channel()
 
     def test_octopia_gets_the_issued_facturx(self):
         remote = self.octopia_sim.generate_orders(1, seed=21)[0]

@@ -51,6 +51,26 @@ class VatCase(TransactionCase):
         cls.env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 100)
         return product
 
+    @classmethod
+    def _serve_octopia_channel(cls):
+        """Replace the VAT channel by an Octopia channel on its simulator (uploads); skip without the addon."""
+        types = [value for value, _label in
+                 cls.env["marketplace.channel"]._fields["channel_type"]._description_selection(cls.env)]
+        if "octopia" not in types:
+            cls.skipTest(cls, "marketplace_octopia is not installed")
+        from marketplace_simulator import octopia as octopia_sim
+
+        cls.octopia_sim = octopia_sim
+        cls.octopia_app, cls.octopia, cls.octopia_server = serve_simulator(cls.addClassCleanup, octopia_sim)
+        cls.env = cls.env(context=dict(cls.env.context, marketplace_no_commit=True,
+                                       marketplace_sleep=lambda _seconds: None))
+        cls.channel = cls.env["marketplace.channel"].create({
+            "name": "Cdiscount (simulator)", "channel_type": "octopia", "company_id": cls.company.id,
+            "base_url": cls.octopia_server.url + octopia_sim.API_PREFIX, "api_login": octopia_sim.DEFAULT_CLIENT_ID,
+            "api_secret": octopia_sim.DEFAULT_CLIENT_SECRET, "api_account": octopia_sim.DEFAULT_SELLER_ID,
+            "invoice_policy": "confirm"})
+        cls.importer = cls.env["marketplace.order.importer"]
+
     def import_order(self, external_id, ship=None, bill=None, **values):
         """Import a NormalizedOrder shipped to ``ship`` (address overrides) through the pipeline."""
         shipping = make_address(**(ship or {}))

@@ -3,8 +3,6 @@ import base64
 
 from odoo.tests import tagged
 
-from odoo.addons.marketplace_connector.tests.common import serve_simulator
-
 from .common import VatCase
 
 MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
@@ -16,22 +14,7 @@ class TestVatUpload(VatCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        types = [value for value, _label in
-                 cls.env["marketplace.channel"]._fields["channel_type"]._description_selection(cls.env)]
-        if "octopia" not in types:
-            cls.skipTest(cls, "marketplace_octopia is not installed")
-        from marketplace_simulator import octopia as octopia_sim
-
-        cls.octopia_sim = octopia_sim
-        cls.octopia_app, cls.octopia, cls.octopia_server = serve_simulator(cls.addClassCleanup, octopia_sim)
-        cls.env = cls.env(context=dict(cls.env.context, marketplace_no_commit=True,
-                                       marketplace_sleep=lambda _seconds: None))
-        cls.channel = cls.env["marketplace.channel"].create({
-            "name": "Cdiscount (simulator)", "channel_type": "octopia", "company_id": cls.company.id,
-            "base_url": cls.octopia_server.url + octopia_sim.API_PREFIX, "api_login": octopia_sim.DEFAULT_CLIENT_ID,
-            "api_secret": octopia_sim.DEFAULT_CLIENT_SECRET, "api_account": octopia_sim.DEFAULT_SELLER_ID,
-            "invoice_policy": "confirm"})
-        cls.importer = cls.env["marketplace.order.importer"]
+        cls._serve_octopia_channel()
 
     def test_posted_invoice_is_uploaded_to_the_marketplace(self):
         remote = self.octopia_sim.generate_orders(1, seed=7)[0]
@@ -39,7 +22,7 @@ class TestVatUpload(VatCase):
         sale = self.import_order(remote["orderId"], lines=[("SKU-A", 1, 24.0)], total_amount=24.0)
         invoice = sale.invoice_ids
         self.assertEqual(invoice.state, "posted")
-        # No wkhtmltopdf in the test run: nothing is sent rather than a non-PDF document.
+        # Odoo renders HTML, not PDF, in test mode: nothing is sent rather than a non-PDF document.
         self.assertEqual(invoice.marketplace_upload_state, "error")
         self.assertIn("PDF", invoice.marketplace_upload_message)
         self.assertEqual(self.octopia.invoices, [])

@@ -5,25 +5,12 @@ from marketplace_simulator import wix as wix_sim
 
 from odoo.tests import tagged
 
-from odoo.addons.marketplace_connector.tests.common import SimulatorChannelCase
+from .common import WixChannelCase
 
 
 @tagged("post_install", "-at_install", "marketplace")
-class TestWixChannel(SimulatorChannelCase):
-    channel_type = "wix"
-    simulator = wix_sim
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.site = cls.simulator_state
-        for index, (sku, _name, price) in enumerate(wix_sim.PRODUCTS):
-            cls._make_product(sku, f"37000002000{index}{index}", price)
-
-    @classmethod
-    def _channel_vals(cls, channel_type):
-        return {"name": "Wix test", "channel_type": channel_type, "base_url": cls.server.url,
-                "api_secret": wix_sim.DEFAULT_API_KEY, "api_account": wix_sim.DEFAULT_SITE_ID, "page_size": 2}
+class TestWixChannel(WixChannelCase):
+    """Wix channel on the simulator (see common.py)."""
 
     def setUp(self):
         super().setUp()

@@ -7,25 +7,14 @@ from marketplace_simulator import wix as wix_sim
 
 from odoo.tests import tagged
 
-from odoo.addons.marketplace_connector.tests.common import SimulatorChannelCase
+from .common import WixChannelCase
 
 
 @tagged("post_install", "-at_install", "marketplace")
-class TestWixPayments(SimulatorChannelCase):
-    channel_type = "wix"
-    simulator = wix_sim
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.site = cls.simulator_state
-        for index, (sku, _name, price) in enumerate(wix_sim.PRODUCTS):
-            cls._make_product(sku, f"37000003000{index}{index}", price)
-
-    @classmethod
-    def _channel_vals(cls, channel_type):
-        return {"name": "Wix payments", "channel_type": channel_type, "base_url": cls.server.url,
-                "api_secret": wix_sim.DEFAULT_API_KEY, "api_account": wix_sim.DEFAULT_SITE_ID}
+class TestWixPayments(WixChannelCase):
+    channel_name = "Wix payments"
+    barcode_prefix = "37000003000"
+    page_size = 0
 
     def add(self, seed, **kwargs):
         return wix_sim.add_order(self.site, random.Random(seed), datetime.now(UTC) - timedelta(minutes=30),

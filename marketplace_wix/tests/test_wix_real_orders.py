@@ -7,25 +7,12 @@ from marketplace_simulator import wix as wix_sim
 
 from odoo.tests import tagged
 
-from odoo.addons.marketplace_connector.tests.common import SimulatorChannelCase
+from .common import WixChannelCase
 
 
 @tagged("post_install", "-at_install", "marketplace")
-class TestWixRealOrders(SimulatorChannelCase):
-    channel_type = "wix"
-    simulator = wix_sim
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.site = cls.simulator_state
-        for index, (sku, _name, price) in enumerate(wix_sim.PRODUCTS):
-            cls._make_product(sku, f"37000002000{index}{index}", price)
-
-    @classmethod
-    def _channel_vals(cls, channel_type):
-        return {"name": "Wix test", "channel_type": channel_type, "base_url": cls.server.url,
-                "api_secret": wix_sim.DEFAULT_API_KEY, "api_account": wix_sim.DEFAULT_SITE_ID, "page_size": 2}
+class TestWixRealOrders(WixChannelCase):
+    """Wix channel on the simulator (see common.py)."""
 
     def test_lines_without_sku_use_catalog_ids_then_the_fallback_and_fees_become_lines(self):
         (sku_a, _name_a, price_a), (sku_b, _name_b, price_b) = wix_sim.PRODUCTS[:2]
