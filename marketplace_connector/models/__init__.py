@@ -28,3 +28,9 @@ from . import procurement_group
 from . import stock_move
 from . import stock_quant
 from . import ir_sequence
+from . import marketplace_offer_stock
+from . import marketplace_stock_mapping
+from . import channel_stock
+from . import channel_stock_send
+from . import channel_catalog
+from . import stock_quant_stock_sync

@@ -1,2 +1,3 @@
 from . import test_shopify_channel
 from . import test_shopify_webhook
+from . import test_shopify_stock

@@ -14,6 +14,7 @@ from marketplace_transport.normalized import to_amount
 from marketplace_transport.webhook import sign_hmac_sha256_base64, verify_hmac_sha256_base64
 
 from .normalize import ShopifyNormalizer
+from .stock import ShopifyStock
 
 API_VERSION = "2026-01"  # pinned; Shopify supports each quarterly version for 12 months
 MAX_PAGE_SIZE = 250
@@ -35,7 +36,7 @@ def webhook_order_id(topic, payload):
 
 
 @register_transport("shopify")
-class ShopifyTransport(ShopifyNormalizer, MarketplaceTransport):
+class ShopifyTransport(ShopifyStock, ShopifyNormalizer, MarketplaceTransport):
     """Shopify Admin REST API, authenticated by an Admin API access token (``credentials.secret``)."""
 
     refund_modes = ("full", "partial")

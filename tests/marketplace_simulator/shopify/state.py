@@ -5,6 +5,7 @@ from .api import Bucket, _state, _touch
 from .constants import NAME
 from .fulfillments import _register_fulfillments
 from .generator import generate_orders
+from .inventory import _register_inventory, reset_inventory
 from .orders import _register_order, _register_order_list, _register_shop
 from .refunds import _register_refunds
 
@@ -51,6 +52,7 @@ def reset(app):
     with app.lock:
         app.requests.clear()
     app.clear_faults()
+    reset_inventory(app)
 
 
 def _initial_state(orders, token, bucket_size, leak_rate, shop_domain):
@@ -78,4 +80,5 @@ def _register_routes(app):
     _register_order(app)
     _register_fulfillments(app)
     _register_refunds(app)
+    _register_inventory(app)
     return app

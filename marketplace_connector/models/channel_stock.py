@@ -1,0 +1,131 @@
+"""Marketplace channel: stock (and optional price) sync of the channel's offers to a shop.
+
+What is sent per offer: the free quantity (on hand minus reserved) of the channel's warehouses, minus
+the channel's safety buffer, never below 0, capped when a cap is set; per shop location when the channel
+maps warehouses to locations. Only *dirty* offers are sent (a stock change marks them), unless a full
+reconciliation reads every offer's shop quantity and corrects the drift.
+
+The race with the shop's own sales: the shop's new orders are imported first; then each batch's shop
+quantities are read, and a quantity that moved since we last set it (a sale not imported yet, or a hand
+edit) makes the channel import its orders again and recompute before writing. The write itself is a
+compare-and-set or a relative adjustment where the API offers one (the transport's choice), a *stale*
+item being read, recomputed and sent once more.
+"""
+import logging
+from collections import defaultdict
+
+from odoo import fields, models
+from odoo.tools import split_every
+
+from marketplace_transport import MarketplaceError, QuotaExhaustedError, RateLimitedError
+
+_logger = logging.getLogger(__name__)
+
+#: offers read, computed and sent together (the transport batches within it)
+STOCK_CHUNK = 500
+
+
+class MarketplaceChannel(models.Model):
+    _inherit = "marketplace.channel"
+
+    stock_warehouse_ids = fields.Many2many(
+        "stock.warehouse", string="Stock warehouses", check_company=True,
+        help="Warehouses whose free quantity is offered (default: the channel's warehouse).")
+    stock_buffer = fields.Integer("Safety buffer", default=0, help="Units kept back from the free quantity.")
+    stock_cap = fields.Integer("Quantity cap", default=0, help="Largest quantity offered (0: no cap).")
+    stock_push_price = fields.Boolean("Send prices", help="Also send the price of the channel's pricelist.")
+    stock_import_first = fields.Boolean(
+        "Import orders before stock", default=True,
+        help="Import the shop's new orders before computing the stock sent to it (its own sales count).")
+    stock_location_ids = fields.One2many("marketplace.stock.location", "channel_id", "Shop locations")
+    last_stock_sync_at = fields.Datetime("Last stock sync", readonly=True, copy=False)
+    last_stock_summary = fields.Char("Last stock sync result", readonly=True, copy=False)
+    last_reconcile_at = fields.Datetime("Last stock reconciliation", readonly=True, copy=False)
+    stock_error_count = fields.Integer("Offers in error", compute="_compute_stock_error_count")
+
+    def _compute_stock_error_count(self):
+        counts = dict(self.env["marketplace.offer"]._read_group(
+            [("channel_id", "in", self.ids), ("state", "=", "error")], ["channel_id"], ["__count"]))
+        for channel in self:
+            channel.stock_error_count = counts.get(channel, 0)
+
+    # -- scheduling -------------------------------------------------------------------
+    def _cron_sync_stock(self):
+        """Frequent cron: each stock channel sends its dirty offers."""
+        self.env["marketplace.offer"]._flush_stock_marks()
+        for channel in self.search([]).filtered("can_push_stock"):
+            if not channel.can_push_offers:
+                channel.with_company(channel.company_id)._sync_stock()
+
+    def _cron_reconcile_stock(self):
+        """Periodic cron: read every offer's shop quantity and correct the drift."""
+        for channel in self.search([]).filtered(lambda c: c.can_push_stock and not c.can_push_offers):
+            channel.with_company(channel.company_id)._sync_stock(full=True)
+
+    def action_sync_stock(self):
+        for channel in self:
+            channel._sync_stock()
+        return self._notify(self.env._("Stock sent"), self._stock_notice(), "info")
+
+    def action_reconcile_stock(self):
+        for channel in self:
+            channel._sync_stock(full=True)
+        return self._notify(self.env._("Stock reconciled"), self._stock_notice(), "info")
+
+    def action_open_stock_errors(self):
+        return self._action_open("marketplace.offer", [("channel_id", "in", self.ids), ("state", "=", "error")],
+                                 self.env._("Offers in error"))
+
+    def _stock_notice(self):
+        return "; ".join(filter(None, self.mapped("last_stock_summary"))) or self.env._("Nothing to send.")
+
+    # -- the run ----------------------------------------------------------------------
+    def _sync_stock(self, full=False):
+        """Send the dirty offers (every offer when ``full``) under the channel's lock.
+
+        :return: the run's counters, False when another worker holds the channel or it is paused
+        """
+        self.ensure_one()
+        self.env["marketplace.offer"]._flush_stock_marks()
+        with self._run_lock() as acquired:
+            now = fields.Datetime.now()
+            if not acquired or (self.paused_until and self.paused_until > now):
+                return False
+            counts = defaultdict(int)
+            try:
+                self._stock_import_orders()
+                self._send_stock_offers(full, counts)
+            except (QuotaExhaustedError, RateLimitedError) as exc:
+                self._record_run_error(exc, pause_seconds=exc.retry_after)
+            except MarketplaceError as exc:
+                self._record_run_error(exc)
+            self._end_stock_run(full, counts, now)
+            return dict(counts)
+
+    def _stock_import_orders(self):
+        """The shop's own new orders first, so that the stock we compute counts its sales."""
+        if self.stock_import_first and self.active:
+            self._import_orders()
+
+    def _end_stock_run(self, full, counts, now):
+        summary = self.env._("%(sent)s sent, %(errors)s refused, %(drift)s corrected", sent=counts["done"],
+                             errors=counts["error"], drift=counts["drift"])
+        vals = {"last_stock_sync_at": now, "last_stock_summary": summary}
+        if full:
+            vals["last_reconcile_at"] = now
+        self.write(vals)
+        self._commit_progress()
+
+    def _send_stock_offers(self, full, counts):
+        """Chunk by chunk: compute, read, send, record, commit (the rest resumes after a pause)."""
+        domain = [("channel_id", "=", self.id), ("product_id", "!=", False)]
+        if not full:
+            domain.append(("stock_dirty", "=", True))
+        Offer = self.env["marketplace.offer"]
+        transport = self._get_transport()
+        for ids in split_every(STOCK_CHUNK, Offer.search(domain, order="id").ids):
+            offers = Offer.browse(ids)
+            self._send_stock_chunk(transport, offers, full, counts)
+            self._commit_progress()
+            offers.invalidate_recordset()
+            offers.product_id.invalidate_recordset()
