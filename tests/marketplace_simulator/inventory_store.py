@@ -33,6 +33,7 @@ class InventoryStore:
         self.updates = []  # (variant id, location, quantity) of every write applied
         self.price_updates = []  # (variant id, price)
         self.before_write = []  # callables run (once each) before the next write is applied
+        self.before_read = []  # callables run (once each) before the next read of quantities
         self.refuse = {}  # sku -> message: writes to it are refused
         self.lock = threading.RLock()
 
@@ -65,9 +66,10 @@ class InventoryStore:
             variant.levels[key] = variant.levels.get(key, 0) + delta
             variant.revision += 1
 
-    def run_hooks(self):
-        """Run (and forget) the hooks queued for the next write: a sale racing our push."""
-        hooks, self.before_write[:] = list(self.before_write), []
+    def run_hooks(self, queue=None):
+        """Run (and forget) the hooks queued for the next write (or read): a sale racing our push."""
+        queue = self.before_write if queue is None else queue
+        hooks, queue[:] = list(queue), []
         for hook in hooks:
             hook()
 
