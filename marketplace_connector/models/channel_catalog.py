@@ -7,8 +7,11 @@ quantities read. Variants nothing matches are listed (``marketplace.catalog.item
 from odoo import api, fields, models
 
 
-class MarketplaceChannel(models.Model):
-    _inherit = "marketplace.channel"
+class MarketplaceChannelCatalog(models.AbstractModel):
+    """Part of ``marketplace.channel`` (inherited by it)."""
+
+    _name = "marketplace.channel.catalog"
+    _description = "Marketplace channel: shop catalogue mapping"
 
     last_catalog_sync_at = fields.Datetime("Last catalogue refresh", readonly=True, copy=False)
     catalog_item_ids = fields.One2many("marketplace.catalog.item", "channel_id", "Unmapped shop variant list")

@@ -25,8 +25,11 @@ _logger = logging.getLogger(__name__)
 STOCK_CHUNK = 500
 
 
-class MarketplaceChannel(models.Model):
-    _inherit = "marketplace.channel"
+class MarketplaceChannelStock(models.AbstractModel):
+    """Part of ``marketplace.channel`` (inherited by it)."""
+
+    _name = "marketplace.channel.stock"
+    _description = "Marketplace channel: stock sync runs"
 
     stock_warehouse_ids = fields.Many2many(
         "stock.warehouse", string="Stock warehouses", check_company=True,

@@ -15,8 +15,11 @@ from marketplace_transport import NO_LOCATION, StockUpdate
 DRIFT_LISTED = 50
 
 
-class MarketplaceChannel(models.Model):
-    _inherit = "marketplace.channel"
+class MarketplaceChannelStockSend(models.AbstractModel):
+    """Part of ``marketplace.channel`` (inherited by it)."""
+
+    _name = "marketplace.channel.stock.send"
+    _description = "Marketplace channel: stock sent per chunk"
 
     # -- what is sent -----------------------------------------------------------------
     def _stock_warehouses(self):

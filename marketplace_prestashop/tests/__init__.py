@@ -1,1 +1,2 @@
 from . import test_prestashop_channel
+from . import test_prestashop_stock
