@@ -3,11 +3,10 @@
 - auth: ``Authorization: <API key>`` + ``wix-site-id`` (the channel's account field);
 - incremental listing: ``POST /ecom/v1/orders/search`` filtered on ``updatedDate $gte``, sorted
   ``updatedDate ASC``, then ``cursorPaging.cursor`` alone until no next cursor (100 per page);
-- ship: ``POST /ecom/v1/fulfillments/orders/{orderId}/create-fulfillment`` with tracking info;
-- refund: ``POST /ecom/v1/order-billing/refund-payments`` (full or partial), on the payments
-  listed by ``GET /ecom/v1/payments/orders/{orderId}``;
-- 200 requests per minute per app instance: paced on our side, 429 retried then reported as
-  :class:`RateLimitedError` so the run stops with its cursor intact.
+- ship: ``POST /ecom/v1/fulfillments/orders/{orderId}/create-fulfillment``;
+- refund: ``POST /ecom/v1/order-billing/refund-payments`` on ``GET /ecom/v1/payments/orders/{orderId}``;
+- 200 requests per minute per app instance: paced, 429 retried then :class:`RateLimitedError`;
+- stock sync: :mod:`.wix_stock`.
 """
 import time
 from collections import deque
@@ -27,6 +26,7 @@ from marketplace_transport import (
     register_transport,
 )
 from marketplace_transport.normalized import to_amount
+from marketplace_transport.wix_stock import WixStock
 
 #: (order field, value) -> OrderStatus; the FIRST entry matching the order wins, so the order
 #: status comes before the payment status, which comes before the fulfillment status.
@@ -98,7 +98,7 @@ class RequestPacer:
 
 
 @register_transport("wix")
-class WixTransport(MarketplaceTransport):
+class WixTransport(WixStock, MarketplaceTransport):
     """One Wix site through the eCommerce REST API with an API key.
 
     Options: ``account`` (site id), ``page_size`` (max 100), ``requests_per_minute`` (pacing),

@@ -1,1 +1,2 @@
 from . import test_wix_channel
+from . import test_wix_stock
