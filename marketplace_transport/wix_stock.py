@@ -83,8 +83,7 @@ class WixStock:
         """One call for ``items`` ([(update, amount)]); a refused call is split until the culprit is alone."""
         if not items:
             return
-        rows = [dict(zip(("productId", "variantId"), _split_ref(u.variant_ref)), **{f"{verb}By": amount})
-                for u, amount in items]
+        rows = [self._adjust_row(u, amount, verb) for u, amount in items]
         try:
             self._call("POST", f"/stores/v2/inventoryItems/{verb}", "set stock", {f"{verb}Data": rows})
         except (RateLimitedError, TemporaryError):
@@ -99,3 +98,8 @@ class WixStock:
             return
         for update, _amount in items:
             yield StockResult(update.key, "done", quantities=dict(update.quantities))
+
+    @staticmethod
+    def _adjust_row(update, amount, verb):
+        product, variant = _split_ref(update.variant_ref)
+        return {"productId": product, "variantId": variant, f"{verb}By": amount}

@@ -14,5 +14,5 @@ and :mod:`.refunds`. Every public name is importable from here.
 from .constants import API_VERSION, DEFAULT_LIMIT, MAX_LIMIT, NAME, PREFIX, SHOP_TZ, THROTTLED
 from .generator import B2B_VAT, CATALOG, CUSTOMERS, generate_orders, make_order
 from .api import Bucket
-from .inventory import LOCATION, CostBucket, add_variant, inventory
+from .inventory import LOCATION, CostBucket, add_variant, inventory, reset_inventory
 from .state import add_order, register, reset, seed_demo, update_order
