@@ -25,7 +25,7 @@ class MarketplaceChannelCatalog(models.AbstractModel):
 
     @api.model
     def _cron_refresh_catalog(self):
-        for channel in self.search([]).filtered(lambda c: c.can_push_stock and not c.can_push_offers):
+        for channel in self.search([]).filtered(lambda c: c._takes_stock_levels()):
             channel.with_company(channel.company_id)._refresh_catalog()
 
     def action_refresh_catalog(self):

@@ -14,7 +14,7 @@ item being read, recomputed and sent once more.
 import logging
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import split_every
 
 from marketplace_transport import MarketplaceError, QuotaExhaustedError, RateLimitedError
@@ -53,17 +53,23 @@ class MarketplaceChannelStock(models.AbstractModel):
             channel.stock_error_count = counts.get(channel, 0)
 
     # -- scheduling -------------------------------------------------------------------
+    @api.model
     def _cron_sync_stock(self):
         """Frequent cron: each stock channel sends its dirty offers."""
         self.env["marketplace.offer"]._flush_stock_marks()
-        for channel in self.search([]).filtered("can_push_stock"):
-            if not channel.can_push_offers:
-                channel.with_company(channel.company_id)._sync_stock()
+        for channel in self.search([]).filtered(lambda c: c._takes_stock_levels()):
+            channel.with_company(channel.company_id)._sync_stock()
 
+    @api.model
     def _cron_reconcile_stock(self):
         """Periodic cron: read every offer's shop quantity and correct the drift."""
-        for channel in self.search([]).filtered(lambda c: c.can_push_stock and not c.can_push_offers):
+        for channel in self.search([]).filtered(lambda c: c._takes_stock_levels()):
             channel.with_company(channel.company_id)._sync_stock(full=True)
+
+    def _takes_stock_levels(self):
+        """Stock levels alone (a channel taking offers sends its stock with them)."""
+        self.ensure_one()
+        return self.can_push_stock and not self.can_push_offers
 
     def action_sync_stock(self):
         for channel in self:
@@ -89,6 +95,8 @@ class MarketplaceChannelStock(models.AbstractModel):
         :return: the run's counters, False when another worker holds the channel or it is paused
         """
         self.ensure_one()
+        if not self._takes_stock_levels():
+            return False
         self.env["marketplace.offer"]._flush_stock_marks()
         with self._run_lock() as acquired:
             now = fields.Datetime.now()

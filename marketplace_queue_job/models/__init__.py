@@ -1,3 +1,4 @@
 from . import marketplace_channel
 from . import marketplace_outbox
 from . import sale_order
+from . import marketplace_channel_stock
