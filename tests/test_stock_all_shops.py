@@ -72,7 +72,7 @@ class TestStockAllShops(common.TransactionCase):
         sale = self.env["sale.order"].search([("marketplace_channel_id", "=", self.octopia_channel.id)])
         self.assertEqual(sale.state, "sale")
         self.sync()
-        for line in sale.order_line.filtered(lambda l: l.product_id.is_storable):
+        for line in sale.order_line.filtered(lambda sol: sol.product_id.is_storable):
             self.assertEqual(self.free(line.product_id), 50 - int(line.product_uom_qty))
             self.assert_shops(line.product_id, 50 - int(line.product_uom_qty))
 

@@ -1,4 +1,3 @@
 from . import marketplace_channel
 from . import marketplace_outbox
 from . import sale_order
-from . import marketplace_channel_stock
