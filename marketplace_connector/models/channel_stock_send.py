@@ -5,6 +5,7 @@ shop's quantities, imports the shop's orders again when the shop moved since our
 offers already right, sends the others (``stale`` ones once more after a fresh read) and records each
 outcome on its offer (and a refusal in the sync log).
 """
+import json
 from collections import defaultdict
 
 from odoo import fields, models
@@ -117,21 +118,27 @@ class MarketplaceChannelStockSend(models.AbstractModel):
 
     # -- outcomes ---------------------------------------------------------------------
     def _record_stock_results(self, by_key, updates, results, counts):
+        """Each outcome on its offer; offers with the same values are written together."""
         now = fields.Datetime.now()
+        groups = defaultdict(list)
         for key, result in results.items():
             offer, update = by_key[key], updates[key]
             state = "done" if result == "unchanged" else result.state
             counts[state] += 1
             if state == "done":
-                offer.write(self._stock_done_vals(offer, update, getattr(result, "quantities", None), now))
+                vals = self._stock_done_vals(update, getattr(result, "quantities", None), now)
+                groups[json.dumps(vals, sort_keys=True, default=str)].append(offer.id)
             elif state == "error":
                 self._stock_refused(offer, result.message)
+        Offer = self.env["marketplace.offer"]
+        for vals, ids in groups.items():
+            Offer.browse(ids).write(json.loads(vals))
 
-    def _stock_done_vals(self, offer, update, quantities, now):
+    def _stock_done_vals(self, update, quantities, now):
         quantities = quantities or update.quantities
         vals = {"shop_quantities": quantities, "last_pushed_quantity": sum(quantities.values()),
-                "stock_dirty": False, "state": "done", "error": False, "last_stock_sync_at": now,
-                "last_pushed_at": now}
+                "stock_dirty": False, "state": "done", "error": False, "last_stock_sync_at": str(now),
+                "last_pushed_at": str(now)}
         if update.price is not None:
             vals["last_pushed_price"] = update.price
         return vals

@@ -15,6 +15,7 @@ from marketplace_transport.stock import CatalogVariant, StockResult, chunked
 
 #: items per ``inventorySetQuantities`` / ``nodes`` call (inferred: kept at the 250 of Shopify's page size)
 STOCK_BATCH = 250
+THROTTLE_RETRIES = 3
 STALE_CODES = ("COMPARE_QUANTITY_STALE", "CHANGE_FROM_QUANTITY_STALE")
 LEVELS = "inventoryLevels(first: 20) { nodes { location { id } quantities(names: [\"available\"]) { name quantity } } }"
 CATALOG_QUERY = ("query($first: Int!, $after: String) { productVariants(first: $first, after: $after) { "
@@ -42,21 +43,30 @@ class ShopifyStock:
     """Mixed into :class:`ShopifyTransport`: the stock sync methods (see the module's docstring)."""
 
     def _graphql(self, query, variables, operation):
-        body = {"query": query, "variables": variables}
-        response = self._call("POST", "graphql.json", operation=operation, json=body)
-        body = decode_json_body(response, operation, "Shopify")
-        errors = body.get("errors") or []
-        if any((e.get("extensions") or {}).get("code") == "THROTTLED" for e in errors):
-            raise RateLimitedError("Shopify: GraphQL cost limit reached", retry_after=self._throttle_wait(body))
-        if errors:
-            raise RemoteError(f"Shopify GraphQL error: {errors[0].get('message')}")
+        """One GraphQL call; a throttled one waits for the bucket (up to ``max_wait``) and is sent again,
+        :data:`THROTTLE_RETRIES` times, then raises :class:`RateLimitedError` (the run pauses)."""
+        for _attempt in range(THROTTLE_RETRIES + 1):
+            body = decode_json_body(self._call("POST", "graphql.json", operation=operation, json={
+                "query": query, "variables": variables}), operation, "Shopify")
+            wait = self._throttle_wait(body)
+            if wait is None or wait > self.config.max_wait:
+                break
+            self.sleep(wait)
+        if wait is not None:
+            raise RateLimitedError("Shopify: GraphQL cost limit reached", retry_after=wait)
+        if body.get("errors"):
+            raise RemoteError(f"Shopify GraphQL error: {body['errors'][0].get('message')}")
         return body.get("data") or {}
 
     @staticmethod
     def _throttle_wait(body):
-        status = ((body.get("extensions") or {}).get("cost") or {}).get("throttleStatus") or {}
-        missing = float(status.get("maximumAvailable", 1000)) - float(status.get("currentlyAvailable", 0))
-        return max(1.0, missing / max(float(status.get("restoreRate", 50)), 1.0))
+        """Seconds until the bucket holds the query's cost, None when the call was not throttled."""
+        if not any((e.get("extensions") or {}).get("code") == "THROTTLED" for e in body.get("errors") or []):
+            return None
+        cost = (body.get("extensions") or {}).get("cost") or {}
+        status = cost.get("throttleStatus") or {}
+        missing = float(cost.get("requestedQueryCost") or 10) - float(status.get("currentlyAvailable", 0))
+        return max(1.0, missing / max(float(status.get("restoreRate", 50)), 0.001))
 
     # -- catalogue --------------------------------------------------------------------
     def iter_catalog_pages(self):
