@@ -119,8 +119,9 @@ class MarketplaceChannelStock(models.AbstractModel):
             self._import_orders()
 
     def _end_stock_run(self, full, counts, now):
-        summary = self.env._("%(sent)s sent, %(errors)s refused, %(drift)s corrected", sent=counts["done"],
-                             errors=counts["error"], drift=counts["drift"])
+        summary = self.env._("%(sent)s sent, %(same)s already right, %(errors)s refused, %(drift)s corrected",
+                             sent=counts["done"], same=counts["unchanged"], errors=counts["error"],
+                             drift=counts["drift"])
         vals = {"last_stock_sync_at": now, "last_stock_summary": summary}
         if full:
             vals["last_reconcile_at"] = now

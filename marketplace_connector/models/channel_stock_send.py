@@ -124,7 +124,7 @@ class MarketplaceChannelStockSend(models.AbstractModel):
         for key, result in results.items():
             offer, update = by_key[key], updates[key]
             state = "done" if result == "unchanged" else result.state
-            counts[state] += 1
+            counts["unchanged" if result == "unchanged" else state] += 1
             if state == "done":
                 vals = self._stock_done_vals(update, getattr(result, "quantities", None), now)
                 groups[json.dumps(vals, sort_keys=True, default=str)].append(offer.id)
