@@ -71,6 +71,11 @@ class TestShopifyStock(ShopifySimulatorCase):
         self.assertIn("Bundles", self.offer(TEE).error)
         self.assertEqual(self.inv.quantity(MUG), 100)
         self.assertEqual(self.channel.stock_error_count, 1)
+        card = self.env.ref("marketplace_connector.marketplace_channel_view_kanban_dashboard")
+        arch = self.Channel.get_views([(card.id, "kanban")])["views"]["kanban"]["arch"]
+        self.assertIn('name="stock_error_count"', arch, "the dashboard card shows the offers in error")
+        self.assertIn('name="last_stock_sync_at"', arch, "and the last stock sync")
+        self.assertEqual(self.channel.action_open_stock_errors()["domain"][1], ("state", "=", "error"))
         log = self.env["marketplace.sync.log"].search([("channel_id", "=", self.channel.id), ("state", "=", "error")])
         self.assertIn(TEE, log[0].operation)
         self.inv.edit(MUG, 7)
