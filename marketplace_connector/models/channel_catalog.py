@@ -59,25 +59,33 @@ class MarketplaceChannelCatalog(models.AbstractModel):
 
     # -- one page ---------------------------------------------------------------------
     def _map_catalog_page(self, variants):
+        """Bind the page's variants: known offers updated, new offers created together, the rest listed."""
         self._ensure_stock_location(variants)
-        offers = self.env["marketplace.offer"].with_context(active_test=False).search(
-            [("channel_id", "=", self.id), "|", ("variant_ref", "in", [v.variant_ref for v in variants]),
-             ("seller_sku", "in", [v.sku for v in variants if v.sku])])
-        by_ref = {o.variant_ref: o for o in offers if o.variant_ref}
-        by_sku = {o.seller_sku: o for o in offers}
+        by_ref, by_sku = self._catalog_offers(variants)
         products = self._catalog_products(variants)
         new = []
         for variant in variants:
             offer = by_ref.get(variant.variant_ref) or by_sku.get(variant.sku)
+            product = products.get(("sku", variant.sku)) or products.get(("barcode", variant.barcode))
             if offer:
                 offer.write(self._catalog_binding_vals(variant))
-            elif product := products.get(("sku", variant.sku)) or products.get(("barcode", variant.barcode)):
-                new.append(dict(self._catalog_binding_vals(variant), product_id=product.id, channel_id=self.id,
-                                seller_sku=variant.sku or product.default_code or variant.variant_ref,
-                                ean=variant.barcode or product.barcode or False))
+            elif product:
+                new.append(self._catalog_offer_vals(variant, product))
             else:
                 self.env["marketplace.catalog.item"]._upsert(self, variant)
         self.env["marketplace.offer"].create(new)
+
+    def _catalog_offers(self, variants):
+        """The channel's offers of the page's variants, by shop variant id and by SKU."""
+        offers = self.env["marketplace.offer"].with_context(active_test=False).search(
+            [("channel_id", "=", self.id), "|", ("variant_ref", "in", [v.variant_ref for v in variants]),
+             ("seller_sku", "in", [v.sku for v in variants if v.sku])])
+        return {o.variant_ref: o for o in offers if o.variant_ref}, {o.seller_sku: o for o in offers}
+
+    def _catalog_offer_vals(self, variant, product):
+        return dict(self._catalog_binding_vals(variant), product_id=product.id, channel_id=self.id,
+                    seller_sku=variant.sku or product.default_code or variant.variant_ref,
+                    ean=variant.barcode or product.barcode or False)
 
     def _catalog_products(self, variants):
         """{("sku", code) | ("barcode", barcode): product} of the page's variants, two queries."""
