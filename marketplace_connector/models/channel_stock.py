@@ -12,6 +12,7 @@ compare-and-set or a relative adjustment where the API offers one (the transport
 item being read, recomputed and sent once more.
 """
 import logging
+import time
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -23,6 +24,8 @@ _logger = logging.getLogger(__name__)
 
 #: offers read, computed and sent together (the transport batches within it)
 STOCK_CHUNK = 500
+#: least time between two imports of the shop's orders within one stock run
+REIMPORT_SECONDS = 20
 
 
 class MarketplaceChannelStock(models.AbstractModel):
@@ -104,19 +107,33 @@ class MarketplaceChannelStock(models.AbstractModel):
                 return False
             counts = defaultdict(int)
             try:
-                self._stock_import_orders()
+                self._stock_import_orders(counts)
                 self._send_stock_offers(full, counts)
             except (QuotaExhaustedError, RateLimitedError) as exc:
                 self._record_run_error(exc, pause_seconds=exc.retry_after)
             except MarketplaceError as exc:
                 self._record_run_error(exc)
             self._end_stock_run(full, counts, now)
-            return dict(counts)
+            return {key: value for key, value in counts.items() if key != "reimported_at"}
 
-    def _stock_import_orders(self):
-        """The shop's own new orders first, so that the stock we compute counts its sales."""
-        if self.stock_import_first and self.active:
-            self._import_orders()
+    def _stock_import_orders(self, counts, again=False):
+        """The shop's own new orders first, so that the stock we compute counts its sales.
+
+        :param counts: the run's counters; ``reimported_at`` (monotonic seconds) is kept there
+        :param again: a new import within the run (the shop moved since our last write), done at most every
+            :data:`REIMPORT_SECONDS`: a reconciliation meeting drift in every chunk lists orders a few
+            times, not once per chunk
+        :return: whether orders were imported
+        """
+        now = time.monotonic()
+        if not self.stock_import_first or not self.active:
+            return False
+        if again and now - counts.get("reimported_at", -REIMPORT_SECONDS) < REIMPORT_SECONDS:
+            return False
+        self._import_orders()
+        if again:
+            counts["reimported_at"] = now
+        return True
 
     def _end_stock_run(self, full, counts, now):
         summary = self.env._("%(sent)s sent, %(same)s already right, %(errors)s refused, %(drift)s corrected",

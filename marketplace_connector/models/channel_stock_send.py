@@ -71,13 +71,12 @@ class MarketplaceChannelStockSend(models.AbstractModel):
         updates = self._stock_updates(offers)
         current = transport.read_stock(list(updates.values()))
         drifted = [key for key, offer in by_key.items() if self._shop_moved(offer, current.get(key))]
-        if drifted and self.stock_import_first:
-            self._import_orders()  # the shop sold since our last write: count its sales first
-            updates = self._stock_updates(offers)
+        if drifted and self._stock_import_orders(counts, again=True):
+            updates = self._stock_updates(offers)  # the shop sold since our last write: its sales count
         counts["drift"] += len(drifted)
         if full and drifted:
             self._log_drift([by_key[key] for key in drifted], current)
-        results = self._push_stock(transport, by_key, updates, current)
+        results = self._push_stock(transport, by_key, updates, current, counts)
         self._record_stock_results(by_key, updates, results, counts)
 
     @staticmethod
@@ -90,7 +89,7 @@ class MarketplaceChannelStockSend(models.AbstractModel):
             return True
         return update.price is not None and round(update.price, 2) != round(offer.last_pushed_price, 2)
 
-    def _push_stock(self, transport, by_key, updates, current):
+    def _push_stock(self, transport, by_key, updates, current, counts):
         """Send what differs from the shop; a *stale* item is read, recomputed and sent once more."""
         results = {}
         todo = []
@@ -103,12 +102,12 @@ class MarketplaceChannelStockSend(models.AbstractModel):
         results.update({result.key: result for result in transport.push_stock(todo)})
         stale = [key for key, result in results.items() if getattr(result, "state", "") == "stale"]
         if stale:
-            results.update(self._retry_stale(transport, [by_key[key] for key in stale], updates))
+            results.update(self._retry_stale(transport, [by_key[key] for key in stale], updates, counts))
         return results
 
-    def _retry_stale(self, transport, offers, updates):
-        if self.stock_import_first:
-            self._import_orders()
+    def _retry_stale(self, transport, offers, updates, counts):
+        counts.pop("reimported_at", None)  # a compare-and-set refusal: the shop sold right now, import again
+        self._stock_import_orders(counts, again=True)
         retry = self._stock_updates(self.env["marketplace.offer"].union(*offers))
         current = transport.read_stock(list(retry.values()))
         for key, update in retry.items():
