@@ -83,6 +83,29 @@ class TestShopifyStock(ShopifySimulatorCase):
         self.assertEqual(self.inv.quantity(MUG), 100)
         self.assertIn("1 corrected", self.channel.last_stock_summary)
 
+    def test_quantities_per_mapped_location(self):
+        second = self.env["stock.warehouse"].create({"name": "Lyon", "code": "LYO"})
+        mug = self.env["product.product"].search([("default_code", "=", MUG)])
+        self.env["stock.quant"]._update_available_quantity(mug, second.lot_stock_id, 8)
+        lyon = "gid://shopify/Location/2"
+        self.inv.by_sku[MUG].levels[lyon] = 0
+        self.env["marketplace.stock.location"].create(
+            {"channel_id": self.channel.id, "warehouse_id": second.id, "remote_location_id": lyon})
+        self.channel.stock_buffer = 1
+        self.sync()
+        self.assertEqual(self.inv.by_sku[MUG].levels, {sim.LOCATION: 99, lyon: 7}, "each location, buffer each")
+        self.assertEqual(self.offer(MUG).shop_quantity, 106)
+
+    def test_prices_of_the_pricelist_through_bulk_update(self):
+        pricelist = self.env["product.pricelist"].create({
+            "name": "Shopify", "currency_id": self.env.company.currency_id.id,
+            "item_ids": [(0, 0, {"compute_price": "percentage", "percent_price": 10.0})]})
+        self.channel.write({"stock_push_price": True, "pricelist_id": pricelist.id})
+        self.sync()
+        self.assertEqual(self.inv.by_sku[MUG].price, 11.25, "12.50 minus 10 %")
+        self.assertEqual(self.offer(MUG).last_pushed_price, 11.25)
+        self.assertEqual(len(self.inv.price_updates), 5, "one bulk update per product, each variant once")
+
     def test_throttled_run_pauses_and_resumes(self):
         self.app.state["shopify_cost"] = sim.CostBucket(maximum=15, restore_rate=0.001)
         self.sync()
