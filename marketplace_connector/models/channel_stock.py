@@ -59,7 +59,7 @@ class MarketplaceChannelStock(models.AbstractModel):
     @api.model
     def _cron_sync_stock(self):
         """Frequent cron: each stock channel sends its dirty offers."""
-        self.env["marketplace.offer"]._flush_stock_marks()
+        self.env["marketplace.offer"]._flush_stock_marks(wake=False)
         for channel in self.search([]).filtered(lambda c: c._takes_stock_levels()):
             channel.with_company(channel.company_id)._sync_stock()
 
@@ -100,7 +100,7 @@ class MarketplaceChannelStock(models.AbstractModel):
         self.ensure_one()
         if not self._takes_stock_levels():
             return False
-        self.env["marketplace.offer"]._flush_stock_marks()
+        self.env["marketplace.offer"]._flush_stock_marks(wake=False)
         with self._run_lock() as acquired:
             now = fields.Datetime.now()
             if not acquired or (self.paused_until and self.paused_until > now):

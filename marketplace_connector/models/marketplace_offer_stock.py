@@ -32,15 +32,29 @@ class MarketplaceOffer(models.Model):
         pending.update(product_ids)
 
     @api.model
-    def _flush_stock_marks(self):
-        """Mark dirty the offers (every channel) of the products noted in this transaction: one query."""
+    def _flush_stock_marks(self, wake=True):
+        """Mark dirty the offers (every channel) of the products noted in this transaction: one query.
+
+        :param wake: trigger the stock cron (it runs as soon as the cron runner is told, not at its next
+            minute) when an offer became dirty; at commit (the precommit hook) it does
+        """
         pending = self.env.cr.precommit.data.pop(PENDING_KEY, None)
         if not pending:
             return
         self.env.cr.execute(
             "UPDATE marketplace_offer SET stock_dirty = TRUE WHERE product_id = ANY(%s) AND NOT stock_dirty",
             [sorted(pending)])
+        marked = self.env.cr.rowcount
         self.invalidate_model(["stock_dirty"])
+        if marked and wake:
+            self._wake_stock_cron()
+
+    @api.model
+    def _wake_stock_cron(self):
+        cron = self.env.ref("marketplace_connector.ir_cron_marketplace_sync_stock", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
+            self.env.flush_all()  # in a precommit hook: the trigger row is written before the commit
 
     def action_send_stock_now(self):
         """Mark the selected offers dirty and run their channels' stock sync."""

@@ -83,6 +83,20 @@ class TestShopifyStock(ShopifySimulatorCase):
         self.assertEqual(self.inv.quantity(MUG), 100)
         self.assertIn("1 corrected", self.channel.last_stock_summary)
 
+    def test_stock_change_marks_offers_at_commit_and_wakes_the_cron(self):
+        self.sync()
+        mug = self.env["product.product"].search([("default_code", "=", MUG)])
+        self.env["stock.quant"]._update_available_quantity(mug, self.warehouse.lot_stock_id, -4)
+        self.assertFalse(self.offer(MUG).stock_dirty, "marked once, at commit")
+        cron = self.env.ref("marketplace_connector.ir_cron_marketplace_sync_stock")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        self.env.cr.precommit.run()  # what the commit runs
+        self.assertTrue(self.offer(MUG).stock_dirty)
+        self.assertFalse(self.offer(TEE).stock_dirty)
+        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1)
+        self.sync()
+        self.assertEqual(self.inv.quantity(MUG), 96)
+
     def test_quantities_per_mapped_location(self):
         second = self.env["stock.warehouse"].create({"name": "Lyon", "code": "LYO"})
         mug = self.env["product.product"].search([("default_code", "=", MUG)])
