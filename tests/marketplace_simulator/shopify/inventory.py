@@ -12,7 +12,8 @@ import time
 
 from ..inventory_store import SimVariant, reset_store, store
 from ..server import Response
-from .api import _api, _body, _error
+from .api import _body, _error, _state
+from .constants import PREFIX
 
 NAME = "shopify"
 LOCATION = "gid://shopify/Location/1"
@@ -146,17 +147,26 @@ HANDLERS = {"inventorySetQuantities": _set_quantities, "productVariantsBulkUpdat
 
 
 def _register_inventory(app):
-    @_api(app, "POST", "/graphql.json")
+    """The GraphQL route: the access token, then the cost bucket (not the REST call bucket)."""
+
+    @app.route("POST", PREFIX + "/graphql.json")
     def graphql(request):
-        body = _body(request) or {}
-        root = next((r for r in ROOTS if re.search(rf"\b{r}\s*\(", body.get("query") or "")), None)
-        if root is None:
-            return _error(400, "unknown operation")
-        bucket = app.state.setdefault("shopify_cost", CostBucket())
-        if not bucket.take(QUERY_COST):
-            return _throttled(bucket)
-        data, error = HANDLERS[root](app, body.get("variables") or {})
-        return _answer(app, data) if error == "" else Response(200, {"errors": [{"message": error}]})
+        if request.headers.get("x-shopify-access-token") != _state(app)["token"]:
+            return _error(401, "[API] Invalid API key or access token (unrecognized login or wrong password)")
+        with app.lock:
+            return _graphql(app, request)
+
+
+def _graphql(app, request):
+    body = _body(request) or {}
+    root = next((r for r in ROOTS if re.search(rf"\b{r}\s*\(", body.get("query") or "")), None)
+    if root is None:
+        return _error(400, "unknown operation")
+    bucket = app.state.setdefault("shopify_cost", CostBucket())
+    if not bucket.take(QUERY_COST):
+        return _throttled(bucket)
+    data, error = HANDLERS[root](app, body.get("variables") or {})
+    return _answer(app, data) if error == "" else Response(200, {"errors": [{"message": error}]})
 
 
 def reset_inventory(app):
