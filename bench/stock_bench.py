@@ -25,11 +25,20 @@ import subprocess
 import sys
 import time
 
-from bench_common import RESULT_TAG, ROOT, peak_rss_mb
+from bench_common import RESULT_TAG, ROOT
 
 SKU = "BENCH-{:06d}"
 SHOP_START = 7
 ODOO_QTY = 100
+
+
+def peak_rss_mb():
+    """Peak RSS of this program (``VmHWM``: reset by ``exec``, unlike ``ru_maxrss``, which a child started
+    by the driver inherits from it)."""
+    for line in open("/proc/self/status", encoding="ascii"):
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024.0, 1)
+    return 0.0
 
 
 # -- driver ---------------------------------------------------------------------------------
@@ -67,6 +76,8 @@ def driver(args):
     from stock_shops import shops
 
     n = args.variants
+    if args.memory_only:
+        return memory_only(args, n)
     served = [serve(shop, n) for shop in shops()]
     small = serve(shops()[0], n // 4)
     print(f"simulators ready: 4 x {n} variants, + {n // 4}", file=sys.stderr)
@@ -79,6 +90,18 @@ def driver(args):
     results["memory"] = {str(n // 4): child(args, "memory", url=small.server.url, label="small"),
                          str(n): child(args, "memory", url=served[0].server.url, label="full")}
     report(results)
+
+
+def memory_only(args, n):
+    """Only the N/4 vs N peak memory measurement (on Shopify simulators)."""
+    from stock_shops import shops
+
+    small, full = serve(shops()[0], n // 4), serve(shops()[0], n)
+    child(args, "setup", count=n)
+    memory = {str(n // 4): child(args, "memory", url=small.server.url),
+              str(n): child(args, "memory", url=full.server.url)}
+    print(RESULT_TAG + json.dumps({"memory": memory}))
+    return memory
 
 
 def report(results):
@@ -205,6 +228,7 @@ def main():
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--variants", type=int, default=50000)
+    parser.add_argument("--memory-only", action="store_true", help="only the N/4 vs N peak memory")
     parser.add_argument("--child")
     parser.add_argument("--params")
     args = parser.parse_args()
