@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine: `make run` and `make test`.
-.PHONY: run test clean venv db-stop bench
+.PHONY: run test clean venv db-stop bench bench-stock
 
 run:
 	@bash scripts/run.sh
@@ -9,6 +9,9 @@ test:
 
 bench:
 	@bash scripts/bench.sh
+
+bench-stock:
+	@bash scripts/bench-stock.sh $(ARGS)
 
 venv:
 	@bash scripts/venv.sh

@@ -13,6 +13,7 @@
         "data/marketplace_data.xml",
         "data/ir_config_parameter.xml",
         "data/ir_cron.xml",
+        "data/ir_cron_stock.xml",
         "data/ir_actions_server.xml",
         "views/marketplace_channel_views.xml",
         "views/sale_order_views.xml",
@@ -20,6 +21,7 @@
         "views/marketplace_outbox_views.xml",
         "views/res_config_settings_views.xml",
         "views/marketplace_dashboard_views.xml",
+        "views/marketplace_stock_views.xml",
         "data/mail_template_data.xml",
     ],
     "assets": {

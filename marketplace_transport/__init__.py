@@ -20,6 +20,7 @@ from .exceptions import (
     UserInputError,
 )
 from .http import Exchange, HttpClient
+from .stock import NO_LOCATION, CatalogVariant, StockResult, StockUpdate
 from .normalized import (
     NormalizedAddress,
     NormalizedCharge,

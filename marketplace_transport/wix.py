@@ -9,6 +9,7 @@
   (:mod:`marketplace_transport.wix_refund`);
 - 200 requests per minute per app instance: paced on our side, 429 retried then reported as
   :class:`RateLimitedError` so the run stops with its cursor intact.
+- stock sync: :mod:`.wix_stock`.
 """
 import time
 from collections import deque
@@ -28,6 +29,7 @@ from marketplace_transport import (
 )
 from marketplace_transport.wix_normalize import additional_fees, money, spread_discount, tax_rate
 from marketplace_transport.wix_refund import WixRefunds
+from marketplace_transport.wix_stock import WixStock
 
 #: (order field, value) -> OrderStatus; the FIRST entry matching the order wins, so the order
 #: status comes before the payment status, which comes before the fulfillment status.
@@ -99,7 +101,7 @@ class RequestPacer:
 
 
 @register_transport("wix")
-class WixTransport(WixRefunds, MarketplaceTransport):
+class WixTransport(WixStock, WixRefunds, MarketplaceTransport):
     """One Wix site through the eCommerce REST API with an API key.
 
     Options: ``account`` (site id), ``page_size`` (max 100), ``requests_per_minute`` (pacing),

@@ -35,7 +35,7 @@ glue_rc=0
 if [ $# -eq 0 ] && "$PY" -c "import odoo.addons.queue_job" 2>/dev/null; then
   # marketplace_queue_job turns imports into jobs: it gets a database of its own, so that the
   # rest of the suite tests the scheduled actions.
-  fresh_db mkt_test_queue_job nodemo marketplace_connector,marketplace_octopia,queue_job,marketplace_queue_job
+  fresh_db mkt_test_queue_job nodemo marketplace_connector,marketplace_octopia,marketplace_shopify,queue_job,marketplace_queue_job
   run_pytest mkt_test_queue_job marketplace_queue_job || glue_rc=$?
 fi
 

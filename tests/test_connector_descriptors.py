@@ -13,10 +13,10 @@ from odoo.addons.marketplace_woocommerce import connector as woocommerce
 EXPECTED = {
     "octopia": (True, True, True, True, ("full", "partial", "amount"), None),
     "cdiscount_soap": (True, False, False, False, ("full", "partial", "amount"), None),
-    "shopify": (False, False, False, False, ("full", "partial"), "/marketplace/webhook/shopify"),
-    "woocommerce": (False, False, False, False, ("full", "partial"), "/marketplace/webhook/woocommerce"),
-    "prestashop": (False, False, False, False, ("full",), None),
-    "wix": (False, False, False, False, ("full", "partial"), None),
+    "shopify": (False, False, True, False, ("full", "partial"), "/marketplace/webhook/shopify"),
+    "woocommerce": (False, False, True, False, ("full", "partial"), "/marketplace/webhook/woocommerce"),
+    "prestashop": (False, False, True, False, ("full",), None),
+    "wix": (False, False, True, False, ("full", "partial"), None),
 }
 
 

@@ -6,6 +6,9 @@ from . import channel_dashboard
 from . import channel_errors
 from . import channel_outbox
 from . import channel_connector
+from . import channel_stock
+from . import channel_stock_send
+from . import channel_catalog
 from . import channel
 from . import marketplace_sync_log
 from . import marketplace_outbox
@@ -31,3 +34,5 @@ from . import procurement_group
 from . import stock_move
 from . import stock_quant
 from . import ir_sequence
+from . import marketplace_offer_stock
+from . import marketplace_stock_mapping

@@ -8,7 +8,9 @@ redaction. The other concerns of the same model live beside it:
 - ``channel_webhook.py``: webhook verification and the import it triggers;
 - ``channel_dashboard.py``: KPIs, guided set-up, type defaults and the daily digest;
 - ``channel_connector.py``: the connector descriptor of the channel's type and its capabilities;
-- ``channel_errors.py``: transport errors told to people by their code, in their language.
+- ``channel_errors.py``: transport errors told to people by their code, in their language;
+- ``channel_stock.py``, ``channel_stock_send.py``: stock (and price) sync to the shops;
+- ``channel_catalog.py``: the shop's catalogue mapped to the channel's offers.
 """
 import json
 
@@ -42,7 +44,8 @@ class MarketplaceChannel(models.Model):
     # the concerns of the channel, one file each (see the module docstring)
     _inherit = ["mail.thread", "mail.activity.mixin", "marketplace.channel.import", "marketplace.channel.import.page",
                 "marketplace.channel.actions", "marketplace.channel.webhook", "marketplace.channel.dashboard",
-                "marketplace.channel.errors", "marketplace.channel.outbox", "marketplace.channel.connector"]
+                "marketplace.channel.errors", "marketplace.channel.outbox", "marketplace.channel.connector",
+                "marketplace.channel.stock", "marketplace.channel.stock.send", "marketplace.channel.catalog"]
     _order = "sequence, name"
 
     # -- identity ---------------------------------------------------------------------

@@ -4,6 +4,10 @@ from ..batch import active_batch
 
 
 class StockQuant(models.Model):
+    """Batch confirmation (quants gathered once per batch) and the stock sync: every change of a stored
+    quantity or reservation in an internal location marks the product's offers on every channel
+    *stock to send* (``marketplace.offer._note_stock_change``)."""
+
     _inherit = "stock.quant"
 
     def _gather(self, product_id, location_id, lot_id=None, package_id=None, owner_id=None, strict=False, qty=0):
@@ -37,3 +41,15 @@ class StockQuant(models.Model):
         batch = active_batch(self.env)
         if batch is not None:
             batch.memo.pop("quants", None)
+
+    def _update_available_quantity(self, product_id, location_id, *args, **kwargs):
+        self._note_marketplace_stock(product_id, location_id)
+        return super()._update_available_quantity(product_id, location_id, *args, **kwargs)
+
+    def _update_reserved_quantity(self, product_id, location_id, *args, **kwargs):
+        self._note_marketplace_stock(product_id, location_id)
+        return super()._update_reserved_quantity(product_id, location_id, *args, **kwargs)
+
+    def _note_marketplace_stock(self, product, location):
+        if location.usage == "internal":
+            self.env["marketplace.offer"]._note_stock_change(product.ids)

@@ -1,5 +1,5 @@
-"""Scale-out: each fetched page of orders, each offer push, each shipment and each outbox call
-(accept, refuse, invoice upload) becomes a queue job.
+"""Scale-out: each fetched page of orders, each offer push, each stock sync of a shop, each shipment
+and each outbox call (accept, refuse, invoice upload) becomes a queue job.
 
 The scheduled actions keep fetching (one HTTP listing per page, cursor, advisory lock); only the
 work per page moves to jobs, on the channel ``root.marketplace.<channel type>``, so several Odoo
@@ -138,6 +138,25 @@ class MarketplaceChannel(models.Model):
         self.ensure_one()
         self._job_env()._push_offers()
         return self.env._("Offers pushed")
+
+    # -- stock (shop channels) --------------------------------------------------------------
+    def _sync_stock(self, full=False):
+        if not self._takes_stock_levels() or not self._queue_job_dispatch_enabled():
+            return super()._sync_stock(full=full)
+        kind = "full" if full else "dirty"
+        self.with_delay(
+            channel=self._queue_job_channel_name(),
+            identity_key=f"marketplace-stock-{kind}-{self.id}",
+            description=self.env._("%(channel)s: send stock (%(kind)s)", channel=self.name, kind=kind),
+        )._job_sync_stock(full)
+        self._commit_progress()
+        return True
+
+    def _job_sync_stock(self, full=False):
+        """Job: send the channel's dirty offers (every offer when ``full``)."""
+        self.ensure_one()
+        counts = self._job_env()._sync_stock(full=full) or {}
+        return self.env._("%(done)s sent, %(error)s refused", done=counts.get("done", 0), error=counts.get("error", 0))
 
     # -- shipments ------------------------------------------------------------------------
     @api.model

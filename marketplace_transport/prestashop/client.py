@@ -15,6 +15,7 @@ from marketplace_transport import (
 )
 
 from .normalize import STATUS_MAP, PrestashopNormalizer, parse_state_map
+from .stock import PrestashopStock
 
 DEFAULT_SHIPPED_STATE = "4"
 DEFAULT_REFUNDED_STATE = "7"
@@ -73,7 +74,7 @@ def ws_error_message(response):
 
 
 @register_transport("prestashop")
-class PrestashopTransport(PrestashopNormalizer, MarketplaceTransport):
+class PrestashopTransport(PrestashopStock, PrestashopNormalizer, MarketplaceTransport):
     """One PrestaShop shop through its Webservice.
 
     Options: ``page_size``, ``timezone`` (shop time zone), ``state_map`` (extra/overriding

@@ -17,6 +17,7 @@ from .auth import ShopifyAuthMixin
 from .graphql import ShopifyGraphqlMixin, _iso
 from .graphql_shape import gid_id, is_graphql_order, rest_order
 from .normalize import ShopifyNormalizer
+from .stock import ShopifyStock
 from .versions import API_VERSION
 
 GRAPHQL, REST = "graphql", "rest"
@@ -39,10 +40,10 @@ def webhook_order_id(topic, payload):
 
 
 @register_transport("shopify")
-class ShopifyTransport(ShopifyNormalizer, ShopifyAuthMixin, ShopifyGraphqlMixin, MarketplaceTransport):
+class ShopifyTransport(ShopifyStock, ShopifyNormalizer, ShopifyAuthMixin, ShopifyGraphqlMixin, MarketplaceTransport):
     """Shopify Admin API. Options: ``api`` (``graphql`` or ``rest``), ``auth_mode`` (``static``: the
     Admin API access token is ``credentials.secret``; ``client_credentials``: ``login``/``secret``
-    are the app's client id and secret, the token is in ``config.token_store``)."""
+    are the app's client id and secret, the token is in ``config.token_store``). Stock sync: :class:`ShopifyStock`."""
 
     refund_modes = ("full", "partial")
     refund_limits = ""

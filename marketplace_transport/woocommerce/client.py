@@ -17,6 +17,7 @@ from marketplace_transport.normalized import parse_datetime, to_amount
 from marketplace_transport.webhook import sign_hmac_sha256_base64, verify_hmac_sha256_base64
 
 from .normalize import WooCommerceNormalizer, _amount
+from .stock import WooCommerceStock
 
 _logger = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ def webhook_order_id(topic, payload):
 
 
 @register_transport("woocommerce")
-class WooCommerceTransport(WooCommerceNormalizer, MarketplaceTransport):
+class WooCommerceTransport(WooCommerceStock, WooCommerceNormalizer, MarketplaceTransport):
     """WooCommerce REST API v3 with a consumer key (``credentials.login``) and secret (``credentials.secret``)."""
 
     refund_modes = ("full", "partial")

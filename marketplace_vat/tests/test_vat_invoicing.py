@@ -1,4 +1,6 @@
 """VIES down then recovered, invoice policies, totals mismatch, legal mentions."""
+import functools
+
 from odoo import fields
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
@@ -149,5 +151,7 @@ class TestVatInvoicing(VatCase):
 
         domestic = self.import_order("LEG-4", total_amount=24.0)
         html = self.render(domestic.invoice_ids)
-        self.assertNotIn("262", html)
+        # the documents' own numbers (S00262 when the run has created that many orders) are no legal mention
+        names = (domestic.name, domestic.invoice_ids.name)
+        self.assertNotIn("262", functools.reduce(lambda text, name: text.replace(name, ""), names, html))
         self.assertNotIn("Autoliquidation", html)

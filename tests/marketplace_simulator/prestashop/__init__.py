@@ -37,5 +37,6 @@ from .constants import (
 )
 from .webservice import error, parse_xml_object, render
 from .generator import add_order, generate_orders, new_state, ps_date, set_order_state
+from .inventory import add_product, inventory, reset_inventory
 from .routes import authenticate, register, seed_demo
 from .contract import fixture, load_contract

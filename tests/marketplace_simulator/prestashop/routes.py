@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from ..server import Response
 from .constants import NAME, RESOURCES, SINGULAR
 from .generator import add_order, new_state, set_order_state
+from .inventory import _register_inventory
 from .webservice import (
     _apply_display,
     _apply_filters,
@@ -23,6 +24,7 @@ from .webservice import (
 def register(app, state=None):
     """Mount the webservice on ``app``; state in ``app.state["prestashop"]``."""
     state = app.state.setdefault(NAME, state or new_state())
+    _register_inventory(app, state, authenticate)
     _register_reads(app, state)
     _register_writes(app, state)
     return state

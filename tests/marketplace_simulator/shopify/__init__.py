@@ -15,7 +15,8 @@ grant (:mod:`.oauth`). Every public name is importable from here.
 from .constants import CLIENT_ID, CLIENT_SECRET, API_VERSION, DEFAULT_LIMIT, MAX_LIMIT, NAME, PREFIX, SHOP_TZ, THROTTLED
 from .generator import B2B_VAT, CATALOG, CUSTOMERS, generate_orders, make_order
 from .api import Bucket
+from .inventory import LOCATION, add_variant, inventory, reset_inventory
 from .state import add_order, register, reset, seed_demo, update_order
-from .gql import CostBucket
+from .cost import CostBucket
 from .gql_shape import graphql_order
 from .oauth import expire_tokens

@@ -10,7 +10,6 @@ points available is refused with a ``THROTTLED`` error (HTTP 200, as Shopify doe
 import base64
 import json
 import re
-import time
 
 from ..server import Response
 from .api import _error, _state, token_accepted
@@ -20,6 +19,7 @@ from .generator import _parse
 from .gql_shape import fulfillment as fulfillment_node
 from .gql_shape import gid, graphql_order, money_bag
 from .gql_shape import refund as refund_node
+from .inventory import stock_graphql, stock_root
 from .refunds import _calculate, make_refund
 
 COSTS = {"orders": 200, "order": 20, "shop": 2, "fulfillmentOrders": 10, "suggestedRefund": 10,
@@ -27,29 +27,6 @@ COSTS = {"orders": 200, "order": 20, "shop": 2, "fulfillmentOrders": 10, "sugges
 ROOTS = [("fulfillmentCreate", r"\bfulfillmentCreate\s*\("), ("refundCreate", r"\brefundCreate\s*\("),
          ("suggestedRefund", r"\bsuggestedRefund\s*\("), ("fulfillmentOrders", r"\bfulfillmentOrders\s*\("),
          ("shop", r"\bshop\s*\{"), ("orders", r"\borders\s*\("), ("order", r"\border\s*\(")]
-
-
-class CostBucket:
-    """Shopify's calculated query cost bucket: ``maximum`` points, ``restore_rate`` per second."""
-
-    def __init__(self, maximum=2000.0, restore_rate=100.0):
-        self.maximum, self.restore_rate = maximum, restore_rate
-        self.available, self.at = maximum, time.monotonic()
-
-    def take(self, cost):
-        """True when ``cost`` points were available (and taken)."""
-        now = time.monotonic()
-        self.available = min(self.maximum, self.available + (now - self.at) * self.restore_rate)
-        self.at = now
-        if cost > self.available:
-            return False
-        self.available -= cost
-        return True
-
-    def extensions(self, cost, actual):
-        return {"cost": {"requestedQueryCost": cost, "actualQueryCost": actual, "throttleStatus": {
-            "maximumAvailable": self.maximum, "currentlyAvailable": int(self.available),
-            "restoreRate": self.restore_rate}}}
 
 
 def gid_int(value):
@@ -72,6 +49,9 @@ def register_graphql(app):
         except ValueError:
             return _error(400, "Invalid JSON in request body")
         root = _root(body.get("query"))
+        if root is None and stock_root(body.get("query")):
+            with app.lock:
+                return stock_graphql(app, body)
         if root is None:
             return Response(200, {"errors": [{"message": "Field is not supported by the simulator"}]})
         state["graphql"].append({"root": root, "query": body.get("query"), "variables": body.get("variables")})

@@ -3,9 +3,11 @@ from datetime import UTC, datetime, timedelta
 
 from .api import Bucket, _state, _touch
 from .constants import CLIENT_ID, CLIENT_SECRET, NAME
+from .cost import CostBucket
 from .fulfillments import _register_fulfillments
 from .generator import generate_orders
-from .gql import CostBucket, register_graphql
+from .gql import register_graphql
+from .inventory import reset_inventory
 from .oauth import register_oauth
 from .orders import _register_order, _register_order_list, _register_shop
 from .refunds import _register_refunds
@@ -60,6 +62,7 @@ def reset(app):
     with app.lock:
         app.requests.clear()
     app.clear_faults()
+    reset_inventory(app)
 
 
 def _initial_state(orders, token, bucket_size, leak_rate, shop_domain):

@@ -40,4 +40,5 @@ from .generator import (
 from .api import guard, wix_error
 from .fulfillments import fulfilled_quantities
 from .payments import refundability, refunded_by_payment
+from .inventory import add_product, inventory, reset_inventory
 from .state import register, seed_demo

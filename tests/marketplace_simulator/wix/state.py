@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from .fulfillments import _register_fulfillments
 from .generator import NAME, add_order, new_state
+from .inventory import _register_inventory
 from .orders import _register_orders
 from .payments import _register_payments
 
@@ -14,6 +15,7 @@ def register(app, state=None):
     _register_orders(app, state)
     _register_fulfillments(app, state)
     _register_payments(app, state)
+    _register_inventory(app, state)
     return state
 
 

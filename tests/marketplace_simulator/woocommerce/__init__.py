@@ -14,4 +14,5 @@ and :mod:`.tracking`. Every public name is importable from here.
 from .constants import MAX_PER_PAGE, NAME, PREFIX, PROVIDERS, SITE_TZ, TRACKING_PREFIX, VAT_RATE_ID
 from .generator import CATALOG, CUSTOMERS, generate_orders, make_order
 from .api import touch, wp_error
+from .inventory import add_product, inventory, reset_inventory
 from .state import register, reset, seed_demo, update_order

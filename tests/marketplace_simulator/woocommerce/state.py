@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from .api import _state, touch
 from .constants import NAME
 from .generator import generate_orders
+from .inventory import _register_inventory, reset_inventory
 from .orders import _register_order, _register_order_list, _register_status
 from .refunds import _register_refunds
 from .tracking import _register_fallback, _register_tracking
@@ -43,6 +44,7 @@ def reset(app):
     with app.lock:
         app.requests.clear()
     app.clear_faults()
+    reset_inventory(app)
 
 
 def _initial_state(orders, consumer_key, consumer_secret):
@@ -58,5 +60,6 @@ def _register_routes(app, tracking_extension):
     _register_refunds(app)
     if tracking_extension:
         _register_tracking(app)
+    _register_inventory(app)
     _register_fallback(app)
     return app
