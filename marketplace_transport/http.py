@@ -132,10 +132,12 @@ class HttpClient:
         return exchange
 
     def request(self, method, path, *, operation, expected=(200, 201, 202, 204), retry=True,
-                error_hook=None, **kwargs):
+                error_hook=None, body_error=None, **kwargs):
         """Send one call; returns the :class:`requests.Response`.
 
-        ``error_hook(response)`` may raise a more specific error before the generic mapping.
+        ``error_hook(response)`` may raise a more specific error before the generic mapping;
+        ``body_error(response)`` -> message when an expected status carries an error (GraphQL ``errors``):
+        the exchange is then recorded as failed.
         """
         url = self.url(path)
         kwargs.setdefault("timeout", self.timeout)
@@ -154,7 +156,8 @@ class HttpClient:
                     continue
                 raise TemporaryError(message) from exc
             if response.status_code in expected:
-                self._record(operation, method, url, response.status_code, started, True)
+                failure = body_error(response) if body_error else None
+                self._record(operation, method, url, response.status_code, started, not failure, failure or "")
                 return response
             message = problem_message(response)
             self._record(operation, method, url, response.status_code, started, False, message)

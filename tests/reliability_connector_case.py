@@ -97,6 +97,10 @@ class ConnectorFaultCase(common.TransactionCase):
     def errors_logged(self):
         return self.env["marketplace.sync.log"].search([("channel_id", "=", self.channel.id), ("state", "=", "error")])
 
+    def listing_items(self, body):
+        """The list of orders in a listing's decoded JSON answer (changed in place by the hooks)."""
+        return body if self.items_key is None else body[self.items_key]
+
     def repeat_last_item(self):
         """From now on, the first order of each listing page is the last order of the page before.
 
@@ -108,7 +112,7 @@ class ConnectorFaultCase(common.TransactionCase):
             if not re.search(self.list_pattern, f"{request.method} {request.path}") or response.status != 200:
                 return response
             body = json.loads(response.encoded())
-            items = body if self.items_key is None else body[self.items_key]
+            items = self.listing_items(body)
             last = items[-1:] if items else []
             if previous and items:
                 items.insert(0, previous[-1])

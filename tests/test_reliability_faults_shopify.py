@@ -1,4 +1,5 @@
-"""The fault suite against Shopify: simulator over real HTTP -> REST Admin API client -> channel import.
+"""The fault suite against Shopify's legacy mode: simulator over real HTTP -> REST Admin API client with a
+static Admin API token -> channel import (GraphQL + client credentials: test_reliability_faults_shopify_graphql.py).
 
     TEST_DB=mkt_test_reliab scripts/test.sh tests/test_reliability_faults_shopify.py
 """
@@ -8,7 +9,7 @@ from marketplace_simulator import shopify as sim
 from marketplace_simulator.shopify.generator import _fmt, _parse
 from reliability_common import SLEEPS
 from reliability_connector_case import ConnectorFaultCase
-from reliability_connector_faults import TOKEN_EXPIRED, FaultScenarios
+from reliability_connector_faults import FaultScenarios
 from reliability_connector_worker import KilledWorkerScenario
 
 from odoo.tests import tagged
@@ -20,15 +21,11 @@ TOKEN = "shpat_faults_token_0123456789"
 
 @tagged("post_install", "-at_install", "marketplace", "reliability")
 class TestShopifyFaults(FaultScenarios, KilledWorkerScenario, ConnectorFaultCase):
-    connector = "Shopify"
+    connector = "Shopify REST"
     list_pattern = r"GET /admin/api/[^/]+/orders\.json$"
     items_key = "orders"
     throttle = {"status": 429, "headers": {"Retry-After": "2.0"}, "body": {"errors": sim.THROTTLED}}
-    not_applicable = {
-        TOKEN_EXPIRED: "main has the static Admin API access token only (custom apps); the expiring "
-                       "client-credentials tokens of issue 17 are not on main",
-        "GraphQL THROTTLED": "main polls the REST Admin API; GraphQL (cost-based throttling) is not on main",
-    }
+    not_applicable = {}  # token expiry and GraphQL THROTTLED: test_reliability_faults_shopify_graphql.py
 
     @classmethod
     def start_connector(cls):
@@ -36,7 +33,8 @@ class TestShopifyFaults(FaultScenarios, KilledWorkerScenario, ConnectorFaultCase
 
     @classmethod
     def channel_vals(cls):
-        return {"name": "Shopify (faults)", "channel_type": "shopify", "base_url": cls.server.url, "api_secret": TOKEN}
+        return {"name": "Shopify (faults)", "channel_type": "shopify", "base_url": cls.server.url, "api_secret": TOKEN,
+                "shopify_api": "rest", "shopify_auth_mode": "static"}
 
     @classmethod
     def product_vals(cls):

@@ -8,12 +8,13 @@ and retried.
 from datetime import UTC
 
 from marketplace_transport import RateLimitedError, RemoteError, UserInputError
-from marketplace_transport.http import decode_json_body
+from marketplace_transport.http import decode_json_body, problem_message
 
 from . import queries
 from .graphql_shape import gid_id, rest_order
 
 MAX_THROTTLE_RETRIES = 5
+MAX_THROTTLE_PAUSE = 600  # seconds a channel pauses at most after persistent throttling
 ORDER_GID = "gid://shopify/Order/{}"
 
 
@@ -29,7 +30,7 @@ class ShopifyGraphqlMixin:
             self._wait_for_points(operation)
             body = self._authorized(lambda token: decode_json_body(self.http.request(
                 "POST", f"/admin/api/{self.api_version}/graphql.json", operation=operation, retry=retry,
-                json={"query": document, "variables": variables},
+                json={"query": document, "variables": variables}, body_error=_answer_errors,
                 headers={"X-Shopify-Access-Token": token, "Accept": "application/json"}), operation, "Shopify"))
             self._note_cost(operation, body.get("extensions"))
             errors = body.get("errors") or []
@@ -37,10 +38,17 @@ class ShopifyGraphqlMixin:
             if not any(_throttled(e) for e in errors):
                 break
         else:
-            raise RateLimitedError(f"{operation}: Shopify kept throttling the query", retry_after=self._refill(1))
+            raise self._kept_throttling(operation)
         if errors:
             raise RemoteError(f"{operation}: " + "; ".join(str(e.get("message")) for e in errors))
         return body.get("data") or {}
+
+    def _kept_throttling(self, operation):
+        """The run's error: the channel pauses until the whole bucket is refilled (at least 1 s)."""
+        wait = self._refill(float((self._throttle or {}).get("maximumAvailable") or 0))
+        wait = min(max(wait, 1.0), MAX_THROTTLE_PAUSE)
+        return RateLimitedError(f"{operation}: rate limited: Shopify kept throttling the query, "
+                                f"retry after {wait:.0f}s", retry_after=wait)
 
     def _note_cost(self, operation, extensions):
         cost = (extensions or {}).get("cost") or {}
@@ -155,6 +163,15 @@ def _throttled(error):
     """``THROTTLED`` code (current answers) or the bare ``Throttled`` message (older ones)."""
     error = error if isinstance(error, dict) else {}
     return (error.get("extensions") or {}).get("code") == "THROTTLED" or error.get("message") == "Throttled"
+
+
+def _answer_errors(response):
+    """Message of an answer carrying GraphQL ``errors`` (HTTP 200: logged as a failed exchange)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return problem_message(response) if isinstance(body, dict) and body.get("errors") else None
 
 
 def _raise_user_errors(operation, result):

@@ -10,6 +10,7 @@ from transport_testing import QUICK_RETRIES, TransportHarness, serve_simulator
 
 from marketplace_transport import (
     AuthenticationError,
+    RateLimitedError,
     RefundLine,
     RefundRequest,
     ShipmentRequest,
@@ -123,6 +124,15 @@ def test_cost_throttling_waits_for_points_and_retries_throttled(shop):
     with pytest.raises(Exception, match="kept throttling"):
         list(throttled.iter_order_pages(START))
     assert len(shop.sleeps) == 5 and throttled.last_call_limit[1] == 300.0
+
+
+def test_persistent_throttling_pauses_for_the_refill_and_is_logged(shop):
+    shop.app.add_fault(r"POST .*/graphql\.json$", status=200, count=-1, body=_fixture("graphql_throttled.json"))
+    with pytest.raises(RateLimitedError, match="rate limited") as caught:
+        list(shop.transport(page_size=2).iter_order_pages(START))
+    assert caught.value.retry_after == pytest.approx((1000 - 66) / 50), "until the whole bucket is refilled"
+    calls = [e for e in shop.exchanges if e.operation == "list orders"]
+    assert len(calls) == 6 and not any(e.ok for e in calls) and "Throttled" in calls[0].error
 
 
 def test_throttled_answer_fixture_is_recognised():
