@@ -10,7 +10,7 @@ from pathlib import Path
 
 import test_reliability_faults_shopify as rest_case
 from marketplace_simulator import shopify as sim
-from marketplace_simulator.shopify.gql import CostBucket
+from marketplace_simulator.shopify.cost import CostBucket
 from reliability_common import SLEEPS
 from reliability_connector_case import ORDERS, ConnectorFaultCase
 from reliability_connector_faults import TOKEN_EXPIRED, FaultScenarios
