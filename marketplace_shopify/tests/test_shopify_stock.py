@@ -128,7 +128,7 @@ class TestShopifyStock(ShopifySimulatorCase):
         self.sync()
         self.assertTrue(self.channel.paused_until)
         self.assertTrue(self.offer(MUG).stock_dirty)
-        self.app.state.pop("shopify_cost")
+        self.app.state[sim.NAME]["cost_bucket"] = sim.CostBucket()  # refilled
         self.channel.paused_until = False
         self.sync()
         self.assertEqual(self.inv.quantity(MUG), 100)
