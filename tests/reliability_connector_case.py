@@ -7,8 +7,9 @@ that every simulator order is one sale order at its latest version (updated date
 missing, no open failure, the error shown on the channel, and that the cursor never skipped an order.
 """
 import json
+import random
 import re
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 from reliability_common import SLEEPS, exactly_once_figures, no_sleep, record_figures
 
@@ -179,3 +180,30 @@ class ConnectorFaultCase(common.TransactionCase):
             self.assertGreaterEqual(updated.astimezone(UTC).replace(tzinfo=None), window_start,
                                     f"{self.connector}: order {ref} (updated {updated}) is not imported and "
                                     f"before the next window ({window_start}): the cursor skipped it")
+
+
+class SimulatorStateFaults:
+    """For simulators keeping one state dict (``cls.<state_attr>``, renewed by ``sim.new_state()``) and
+    selling ``sim.PRODUCTS``; orders made by ``sim.add_order(state, rng, when)``."""
+
+    sim = None
+    state_attr = "shop"
+    order_seed = 5
+
+    @classmethod
+    def product_vals(cls):
+        return [{"name": name, "default_code": sku, "list_price": price, "type": "consu"}
+                for sku, name, price in cls.sim.PRODUCTS]
+
+    def reset_simulator(self):
+        state = getattr(self, self.state_attr)
+        with self.app.lock:
+            self.app.requests.clear()
+            state.clear()
+            state.update(self.sim.new_state())
+
+    def add_orders(self, count):
+        rng = random.Random(self.order_seed)
+        start = datetime.now(UTC) - timedelta(minutes=10 * (count + 1))
+        for n in range(count):
+            self.sim.add_order(getattr(self, self.state_attr), rng, start + timedelta(minutes=10 * n))

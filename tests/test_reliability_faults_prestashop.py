@@ -2,11 +2,10 @@
 
     TEST_DB=mkt_test_reliab scripts/test.sh tests/test_reliability_faults_prestashop.py
 """
-import random
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from marketplace_simulator import prestashop as sim
-from reliability_connector_case import ConnectorFaultCase
+from reliability_connector_case import ConnectorFaultCase, SimulatorStateFaults
 from reliability_connector_faults import THROTTLED, TOKEN_EXPIRED, FaultScenarios
 from reliability_connector_worker import KilledWorkerScenario
 
@@ -16,7 +15,10 @@ from odoo.addons.marketplace_connector.tests.common import serve_simulator
 
 
 @tagged("post_install", "-at_install", "marketplace", "reliability")
-class TestPrestashopFaults(FaultScenarios, KilledWorkerScenario, ConnectorFaultCase):
+class TestPrestashopFaults(SimulatorStateFaults, FaultScenarios, KilledWorkerScenario, ConnectorFaultCase):
+    sim = sim
+    state_attr = "shop"
+    order_seed = 5
     connector = "PrestaShop"
     list_pattern = r"GET /api/orders$"
     items_key = "orders"
@@ -35,23 +37,6 @@ class TestPrestashopFaults(FaultScenarios, KilledWorkerScenario, ConnectorFaultC
     def channel_vals(cls):
         return {"name": "PrestaShop (faults)", "channel_type": "prestashop", "base_url": cls.server.url,
                 "api_secret": sim.DEFAULT_KEY}
-
-    @classmethod
-    def product_vals(cls):
-        return [{"name": name, "default_code": sku, "list_price": price, "type": "consu"}
-                for sku, name, price in sim.PRODUCTS]
-
-    def reset_simulator(self):
-        with self.app.lock:
-            self.app.requests.clear()
-            self.shop.clear()
-            self.shop.update(sim.new_state())
-
-    def add_orders(self, count):
-        rng = random.Random(5)
-        start = datetime.now(UTC) - timedelta(minutes=10 * (count + 1))
-        for n in range(count):
-            sim.add_order(self.shop, rng, start + timedelta(minutes=10 * n))
 
     def listed_orders(self):
         return {ref: datetime.strptime(order["date_upd"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=sim.SHOP_TZ)

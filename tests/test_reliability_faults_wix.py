@@ -2,11 +2,10 @@
 
     TEST_DB=mkt_test_reliab scripts/test.sh tests/test_reliability_faults_wix.py
 """
-import random
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from marketplace_simulator import wix as sim
-from reliability_connector_case import ConnectorFaultCase
+from reliability_connector_case import ConnectorFaultCase, SimulatorStateFaults
 from reliability_connector_faults import TOKEN_EXPIRED, FaultScenarios
 from reliability_connector_worker import KilledWorkerScenario
 
@@ -20,7 +19,10 @@ def parse(value):
 
 
 @tagged("post_install", "-at_install", "marketplace", "reliability")
-class TestWixFaults(FaultScenarios, KilledWorkerScenario, ConnectorFaultCase):
+class TestWixFaults(SimulatorStateFaults, FaultScenarios, KilledWorkerScenario, ConnectorFaultCase):
+    sim = sim
+    state_attr = "site"
+    order_seed = 7
     connector = "Wix"
     list_pattern = r"POST /ecom/v1/orders/search$"
     items_key = "orders"
@@ -40,23 +42,6 @@ class TestWixFaults(FaultScenarios, KilledWorkerScenario, ConnectorFaultCase):
     def channel_vals(cls):
         return {"name": "Wix (faults)", "channel_type": "wix", "base_url": cls.server.url,
                 "api_secret": sim.DEFAULT_API_KEY, "api_account": sim.DEFAULT_SITE_ID}
-
-    @classmethod
-    def product_vals(cls):
-        return [{"name": name, "default_code": sku, "list_price": price, "type": "consu"}
-                for sku, name, price in sim.PRODUCTS]
-
-    def reset_simulator(self):
-        with self.app.lock:
-            self.app.requests.clear()
-            self.site.clear()
-            self.site.update(sim.new_state())
-
-    def add_orders(self, count):
-        rng = random.Random(7)
-        start = datetime.now(UTC) - timedelta(minutes=10 * (count + 1))
-        for n in range(count):
-            sim.add_order(self.site, rng, start + timedelta(minutes=10 * n))
 
     def listed_orders(self):
         return {ref: parse(order["updatedDate"]) for ref, order in self.site["orders"].items()
