@@ -2,16 +2,23 @@
 
 - catalogue: ``productVariants`` pages (sku, barcode, product, inventory item, levels per location);
 - read: ``nodes(ids:)`` of inventory items, ``available`` quantity per location;
-- write: ``inventorySetQuantities`` (name ``available``) with ``compareQuantity`` = the quantity just read:
-  a sale in between answers ``COMPARE_QUANTITY_STALE`` (compare-and-set); prices through
+- write: ``inventorySetQuantities`` (name ``available``) with ``changeFromQuantity`` = the quantity just read
+  (every supported version has it: added in 2026-01, required on each quantity as of 2026-04, when
+  ``compareQuantity`` is gone): a sale in between answers ``CHANGE_FROM_QUANTITY_STALE`` (compare-and-swap);
+  the ``@idempotent(key:)`` directive (optional in 2026-01, required as of 2026-04) carries a new key per
+  attempt of a batch, the same one when that request is sent again (throttled, timed out); prices through
   ``productVariantsBulkUpdate``, one call per product. The mutation is all-or-nothing: a refused item
   (``userErrors[].field`` names its index) is taken out and the rest sent again.
 - throttling: cost-based; a ``THROTTLED`` answer raises :class:`RateLimitedError` with the time the bucket
   needs (``extensions.cost.throttleStatus``).
 """
+import uuid
+
 from marketplace_transport.exceptions import RateLimitedError, RemoteError
 from marketplace_transport.http import decode_json_body
 from marketplace_transport.stock import CatalogVariant, StockResult, chunked
+
+from .graphql import _throttled
 
 #: items per ``inventorySetQuantities`` / ``nodes`` call (inferred: kept at the 250 of Shopify's page size)
 STOCK_BATCH = 250
@@ -22,7 +29,9 @@ CATALOG_QUERY = ("query($first: Int!, $after: String) { productVariants(first: $
                  "nodes { id sku barcode price displayName product { id } inventoryItem { id " + LEVELS + " } } "
                  "pageInfo { hasNextPage endCursor } } }")
 READ_QUERY = "query($ids: [ID!]!) { nodes(ids: $ids) { ... on InventoryItem { id " + LEVELS + " } } }"
-SET_MUTATION = ("mutation($input: InventorySetQuantitiesInput!) { inventorySetQuantities(input: $input) { "
+#: ``%s``: the idempotency key, a literal as in Shopify's examples
+SET_MUTATION = ("mutation($input: InventorySetQuantitiesInput!) { inventorySetQuantities(input: $input) "
+                "@idempotent(key: \"%s\") { "
                 "inventoryAdjustmentGroup { changes { name delta quantityAfterChange } } "
                 "userErrors { code field message } } }")
 PRICE_MUTATION = ("mutation($productId: ID!, $variants: [ProductVariantsBulkInput!]!) { "
@@ -61,7 +70,7 @@ class ShopifyStock:
     @staticmethod
     def _throttle_wait(body):
         """Seconds until the bucket holds the query's cost, None when the call was not throttled."""
-        if not any((e.get("extensions") or {}).get("code") == "THROTTLED" for e in body.get("errors") or []):
+        if not any(_throttled(e) for e in body.get("errors") or []):
             return None
         cost = (body.get("extensions") or {}).get("cost") or {}
         status = cost.get("throttleStatus") or {}
@@ -109,7 +118,8 @@ class ShopifyStock:
         results, todo = {}, list(chunk)
         while todo:
             rows = [(u, loc, qty) for u in todo for loc, qty in u.quantities.items()]
-            payload = self._stock_graphql(SET_MUTATION, {"input": self._set_input(rows)}, "set stock")
+            document = SET_MUTATION % self._idempotency_key()  # one key per attempt, kept by its retries
+            payload = self._stock_graphql(document, {"input": self._set_input(rows)}, "set stock")
             errors = payload["inventorySetQuantities"]["userErrors"]
             if not errors:
                 results.update({u.key: StockResult(u.key, "done", quantities=dict(u.quantities)) for u in todo})
@@ -120,10 +130,14 @@ class ShopifyStock:
         return results
 
     @staticmethod
+    def _idempotency_key():
+        return str(uuid.uuid4())
+
+    @staticmethod
     def _set_input(rows):
         return {"name": "available", "reason": "correction", "referenceDocumentUri": "gid://odoo-marketplace/StockSync/1",
                 "quantities": [{"inventoryItemId": u.inventory_ref, "locationId": loc, "quantity": qty,
-                                "compareQuantity": (u.expected or {}).get(loc)} for u, loc, qty in rows]}
+                                "changeFromQuantity": (u.expected or {}).get(loc)} for u, loc, qty in rows]}
 
     @staticmethod
     def _refused_rows(rows, errors):

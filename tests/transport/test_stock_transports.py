@@ -2,6 +2,7 @@
 pages, quantities read, batches written at the documented sizes, a refused item alone, Shopify's
 compare-and-set and throttling, Wix's relative adjustment."""
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,8 @@ from marketplace_simulator import shopify
 from transport_testing import build_transport, serve_simulator
 
 from marketplace_transport import RateLimitedError, StockUpdate, get_transport_class, prestashop, wix, woocommerce  # noqa: F401 (register the transports)
-from marketplace_transport.shopify.stock import ShopifyStock
+from marketplace_transport.exceptions import RemoteError
+from marketplace_transport.shopify.stock import SET_MUTATION, ShopifyStock
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -23,11 +25,12 @@ def _shops():
     return shops()
 
 
-def _transport(shop, url, sleeps=None):
+def _transport(shop, url, sleeps=None, **options):
     vals = shop.channel_vals(url)
     credentials = {"login": vals.get("api_login"), "secret": vals.get("api_secret")}
     return build_transport(get_transport_class(vals["channel_type"]), url, credentials,
-                           {"account": vals.get("api_account"), "requests_per_minute": 100000}, sleeps=sleeps)
+                           {"account": vals.get("api_account"), "requests_per_minute": 100000, **options},
+                           sleeps=sleeps)
 
 
 def _updates(variants, quantity):
@@ -106,3 +109,79 @@ def test_wix_adjustment_is_relative_to_the_quantity_read():
         assert [r.state for r in transport.push_stock(updates)] == ["done"]
         assert shop.quantity("SKU-1") == 7, "5 read, 9 wanted: +4 on the 3 left after the sale"
         assert app.count_requests(r"/inventoryItems/increment$") == 1
+
+
+class _RealSleeps(list):
+    """The sleeps asked for, each slept for at most 50 ms (the simulator's bucket refills meanwhile)."""
+
+    def append(self, seconds):
+        super().append(seconds)
+        time.sleep(min(seconds, 0.05))
+
+
+def _set_call(transport, rows, key=None, **fields):
+    """One raw ``inventorySetQuantities`` (``key`` None: no ``@idempotent`` directive)."""
+    document = SET_MUTATION % key if key else SET_MUTATION.replace(' @idempotent(key: "%s")', "")
+    quantities = [dict({"inventoryItemId": f"gid://shopify/InventoryItem/{n}", "locationId": shopify.LOCATION,
+                        "quantity": qty}, **fields) for n, qty in rows]
+    variables = {"input": {"name": "available", "reason": "correction", "quantities": quantities}}
+    return transport._stock_graphql(document, variables, "set stock")["inventorySetQuantities"]["userErrors"]
+
+
+def test_shopify_simulator_follows_the_api_version_of_the_url():
+    shop = _shops()[0]
+    with serve_simulator(shopify, **shop.options) as (app, server):
+        shop.app = app
+        shopify.add_variant(app, 1, "SKU-1", 5)
+        new, old = _transport(shop, server.url), _transport(shop, server.url, api_version="2026-01")
+        with pytest.raises(RemoteError, match="@idempotent"):
+            _set_call(new, [(1, 9)], changeFromQuantity=5)
+        with pytest.raises(RemoteError, match="changeFromQuantity is required"):
+            _set_call(new, [(1, 9)], key="k-1")
+        with pytest.raises(RemoteError, match="compareQuantity: Field is not defined"):
+            _set_call(new, [(1, 9)], key="k-1", changeFromQuantity=5, compareQuantity=5)
+        assert [e["code"] for e in _set_call(old, [(1, 9)], compareQuantity=4)] == ["COMPARE_QUANTITY_STALE"]
+        assert [e["code"] for e in _set_call(old, [(1, 9)], changeFromQuantity=4, compareQuantity=5)] == [
+            "CHANGE_FROM_QUANTITY_STALE"], "changeFromQuantity overrides compareQuantity from 2026-01"
+        assert [e["code"] for e in _set_call(new, [(1, 9)], key="k-2", changeFromQuantity=4)] == [
+            "CHANGE_FROM_QUANTITY_STALE"]
+        assert shop.inventory().updates == [], "nothing written so far"
+        assert _set_call(new, [(1, 9)], key="k-3", changeFromQuantity=None) == [], "null opts out of the check"
+        assert _set_call(new, [(1, 9)], key="k-3", changeFromQuantity=None) == [], "the same answer again"
+        assert len(shop.inventory().updates) == 1, "a request sent again with its key is not applied twice"
+        assert [e["code"] for e in _set_call(new, [(1, 8)], key="k-3", changeFromQuantity=None)] == [
+            "IDEMPOTENCY_KEY_PARAMETER_MISMATCH"]
+
+
+@pytest.mark.parametrize("version", ["2026-01", "2026-04", "2026-10"])
+def test_shopify_stale_change_from_quantity_on_every_supported_version(version):
+    shop = _shops()[0]
+    with serve_simulator(shopify, **shop.options) as (app, server):
+        shop.app = app
+        for number in (1, 2):
+            shopify.add_variant(app, number, f"SKU-{number}", 5)
+        transport = _transport(shop, server.url, api_version=version)
+        updates = _updates([v for page in transport.iter_catalog_pages() for v in page], 9)
+        updates[0].expected, updates[1].expected = transport.read_stock(updates).values()
+        shop.inventory().before_write.append(lambda: shop.inventory().sell("SKU-2", 1))
+        results = {r.key.rsplit("/", 1)[1]: r for r in transport.push_stock(updates)}
+        assert {k: r.state for k, r in results.items()} == {"1": "done", "2": "stale"}
+        assert results["2"].message.startswith("CHANGE_FROM_QUANTITY_STALE")
+        keys = app.state[shopify.NAME]["idempotency_sent"]
+        assert len(keys) == 2 and len(set(keys)) == 2 and None not in keys, "a new key for the second attempt"
+
+
+def test_shopify_idempotency_key_is_kept_by_a_throttled_retry():
+    shop, sleeps = _shops()[0], _RealSleeps()
+    with serve_simulator(shopify, **shop.options) as (app, server):
+        shop.app = app
+        shopify.add_variant(app, 1, "SKU-1", 5)
+        transport = _transport(shop, server.url, sleeps=sleeps)
+        updates = _updates([v for page in transport.iter_catalog_pages() for v in page], 9)
+        updates[0].expected = {shopify.LOCATION: 5}
+        bucket = app.state[shopify.NAME]["cost_bucket"] = shopify.CostBucket(maximum=10, restore_rate=1000)
+        bucket.available = 0
+        assert [r.state for r in transport.push_stock(updates)] == ["done"]
+        keys = app.state[shopify.NAME]["idempotency_sent"]
+        assert len(sleeps) >= 1 and len(keys) == len(sleeps) + 1 and len(set(keys)) == 1
+        assert shop.quantity("SKU-1") == 9

@@ -51,7 +51,7 @@ def register_graphql(app):
         root = _root(body.get("query"))
         if root is None and stock_root(body.get("query")):
             with app.lock:
-                return stock_graphql(app, body)
+                return stock_graphql(app, body, request.params.get("version"))
         if root is None:
             return Response(200, {"errors": [{"message": "Field is not supported by the simulator"}]})
         state["graphql"].append({"root": root, "query": body.get("query"), "variables": body.get("variables")})

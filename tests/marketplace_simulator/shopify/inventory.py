@@ -2,11 +2,12 @@
 
 Served operations, recognised by their root field as documented: ``productVariants`` (cursor pages,
 ``first`` <= 250), ``nodes(ids:)`` of InventoryItem (<= 250 ids), ``inventorySetQuantities`` (all or
-nothing: any ``userErrors`` entry, with its ``field`` path, leaves every quantity unchanged;
-``compareQuantity`` checked, ``COMPARE_QUANTITY_STALE``), ``productVariantsBulkUpdate`` (prices). Cost-based
+nothing: any ``userErrors`` entry, with its ``field`` path, leaves every quantity unchanged; the version
+in the URL decides the check, see :func:`_set_request_error`), ``productVariantsBulkUpdate`` (prices). Cost-based
 throttling: each call costs :data:`QUERY_COST` points of a bucket of ``maximumAvailable`` restored at
 ``restoreRate`` per second; an empty bucket answers ``THROTTLED`` with ``extensions.cost.throttleStatus``.
 """
+import copy
 import re
 
 from ..inventory_store import SimVariant, reset_store, store
@@ -17,6 +18,11 @@ NAME = "shopify"
 LOCATION = "gid://shopify/Location/1"
 MAX_ITEMS = 250
 QUERY_COST = 10
+#: as of 2026-04 ``inventorySetQuantities`` needs ``changeFromQuantity`` on each quantity and the
+#: ``@idempotent(key:)`` directive, and no longer has ``compareQuantity`` (shopify.dev changelog
+#: "concurrency-protection-features"); 2026-01 has ``changeFromQuantity`` and an optional directive
+CAS_VERSION = (2026, 4)
+IDEMPOTENT = re.compile(r'@idempotent\s*\(\s*key:\s*"([^"]+)"\s*\)')
 ROOTS = ("inventorySetQuantities", "productVariantsBulkUpdate", "productVariants", "nodes")
 
 
@@ -73,6 +79,45 @@ def _nodes(app, variables):
     return {"nodes": [{"id": i, "inventoryLevels": _levels(items[i])} if i in items else None for i in ids]}, ""
 
 
+def _version(text):
+    """(year, month) of the URL's version; anything else counts as the newest."""
+    match = re.match(r"^(\d{4})-(\d{2})$", str(text or ""))
+    return (int(match.group(1)), int(match.group(2))) if match else (9999, 0)
+
+
+def _set_request_error(body, version):
+    """Why a ``>= 2026-04`` call is refused before it runs, "" when it is not. The docs say only that it
+    "returns an error": the answer's shape (a top-level GraphQL error) is inferred."""
+    if _version(version) < CAS_VERSION:
+        return ""
+    if not IDEMPOTENT.search(body.get("query") or ""):
+        return "inventorySetQuantities requires the @idempotent directive with a key as of 2026-04"
+    rows = ((body.get("variables") or {}).get("input") or {}).get("quantities") or []
+    for index, row in enumerate(rows):
+        if "compareQuantity" in row:
+            return f"quantities.{index}.compareQuantity: Field is not defined on InventoryQuantityInput"
+        if "changeFromQuantity" not in row:
+            return f"quantities.{index}.changeFromQuantity is required as of 2026-04 (null opts out)"
+    return ""
+
+
+def _idempotent(app, body, run):
+    """``run()`` once per ``@idempotent`` key: the same key with the same variables answers the first
+    result again (nothing written twice); with other variables ``IDEMPOTENCY_KEY_PARAMETER_MISMATCH``."""
+    match = IDEMPOTENT.search(body.get("query") or "")
+    if not match:
+        return run()
+    key, variables = match.group(1), body.get("variables") or {}
+    seen = _state(app).setdefault("idempotency", {})
+    if key not in seen:
+        seen[key] = (copy.deepcopy(variables), run())
+    elif seen[key][0] != variables:
+        return {"inventorySetQuantities": {"inventoryAdjustmentGroup": None, "userErrors": [{
+            "code": "IDEMPOTENCY_KEY_PARAMETER_MISMATCH", "field": None,
+            "message": "The same idempotency key cannot be used with different operation parameters."}]}}, ""
+    return seen[key][1]
+
+
 def _set_quantities(app, variables):
     data = variables.get("input") or {}
     rows = data.get("quantities") or []
@@ -100,11 +145,17 @@ def _row_error(inv, index, row):
     if int(row.get("quantity", 0)) < 0:
         return {"code": "INVALID_QUANTITY_NEGATIVE", "field": path + ["quantity"],
                 "message": "The quantity can't be negative."}
-    compare = row.get("compareQuantity")
-    if compare is not None and variant.levels.get(row.get("locationId"), 0) != int(compare):
-        return {"code": "COMPARE_QUANTITY_STALE", "field": path + ["compareQuantity"],
-                "message": "The compareQuantity value does not match persisted value."}
-    return None
+    return _stale_error(variant, row, path)
+
+
+def _stale_error(variant, row, path):
+    """``changeFromQuantity`` (even null) overrides ``compareQuantity``; null skips the check."""
+    name = "changeFromQuantity" if "changeFromQuantity" in row else "compareQuantity"
+    expected = row.get(name)
+    if expected is None or variant.levels.get(row.get("locationId"), 0) == int(expected):
+        return None
+    code = "CHANGE_FROM_QUANTITY_STALE" if name == "changeFromQuantity" else "COMPARE_QUANTITY_STALE"
+    return {"code": code, "field": path + [name], "message": f"The {name} value does not match persisted value."}
 
 
 def _bulk_update(app, variables):
@@ -118,7 +169,7 @@ def _bulk_update(app, variables):
     return {"productVariantsBulkUpdate": {"productVariants": updated, "userErrors": []}}, ""
 
 
-HANDLERS = {"inventorySetQuantities": _set_quantities, "productVariantsBulkUpdate": _bulk_update,
+HANDLERS = {"productVariantsBulkUpdate": _bulk_update,
             "productVariants": _product_variants, "nodes": _nodes}
 
 
@@ -127,13 +178,27 @@ def stock_root(document):
     return next((r for r in ROOTS if re.search(rf"\b{r}\s*\(", document or "")), None)
 
 
-def stock_graphql(app, body):
-    """Answer a stock query (the route is :func:`.gql.register_graphql`'s): the shop's cost bucket, then the data."""
+def _note_key(app, body):
+    """Every ``@idempotent`` key received (None: no directive), throttled calls' too: the tests read them."""
+    key = IDEMPOTENT.search(body.get("query") or "")
+    _state(app).setdefault("idempotency_sent", []).append(key and key.group(1))
+
+
+def stock_graphql(app, body, version=""):
+    """Answer a stock query (the route is :func:`.gql.register_graphql`'s, ``version`` the URL's): the shop's
+    cost bucket, then the data."""
     root = stock_root(body.get("query"))
+    if root == "inventorySetQuantities":
+        _note_key(app, body)
     bucket = _state(app)["cost_bucket"]
     if not bucket.take(QUERY_COST):
         return _throttled(bucket)
-    data, error = HANDLERS[root](app, body.get("variables") or {})
+    variables = body.get("variables") or {}
+    if root == "inventorySetQuantities":
+        error = _set_request_error(body, version)
+        data, error = (None, error) if error else _idempotent(app, body, lambda: _set_quantities(app, variables))
+    else:
+        data, error = HANDLERS[root](app, variables)
     return _answer(app, data) if error == "" else Response(200, {"errors": [{"message": error}]})
 
 
