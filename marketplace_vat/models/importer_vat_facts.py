@@ -44,5 +44,6 @@ class MarketplaceOrderImporter(models.AbstractModel):
         differences = rate_differences(views)
         if differences:
             sale.marketplace_vat_mismatch = True
-            sale.message_post(body=sale._marketplace_rate_difference_text(differences))
+            # logged like the VAT note (mt_note, no follower notified): no reply-to nor follower queries
+            sale._message_log(body=sale._marketplace_rate_difference_text(differences))
         return result

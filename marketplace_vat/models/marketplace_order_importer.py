@@ -80,7 +80,7 @@ class MarketplaceOrderImporter(models.AbstractModel):
                 amount /= 1 + line.tax_rate / 100
             total += amount
         currency = self._find_currency(order.currency, run) if order.currency else channel.company_id.currency_id
-        eur = self.env.ref("base.EUR")
+        eur = channel.company_id._marketplace_eur()
         if not currency or currency == eur:
             return total
         return currency._convert(total, eur, channel.company_id, self._order_date(order))

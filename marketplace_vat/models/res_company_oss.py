@@ -1,5 +1,6 @@
 """OSS of a company: dated destination taxes in its fiscal positions, the EUR 10,000 threshold, the option."""
 import logging
+from collections import defaultdict
 from datetime import date, timedelta
 
 from odoo import Command, api, fields, models
@@ -169,29 +170,43 @@ class MarketplaceVatCompanyOss(models.AbstractModel):
 
     # -- EUR 10,000 threshold (art. 59c) --------------------------------------------------
     def _marketplace_distance_sales(self, year, until=None):
-        """Intra-EU distance sales of goods of a calendar year (up to ``until``), EUR without VAT (art. 59c(1)(c)).
+        """Intra-EU distance sales of goods of a calendar year (up to ``until``), EUR without VAT (art. 59c(1)(c))."""
+        self.ensure_one()
+        return self._marketplace_distance_sales_by_year(date(year, 1, 1), until or date(year, 12, 31)).get(year, 0.0)
+
+    def _marketplace_distance_sales_by_year(self, date_from, date_to):
+        """``{year: EUR}`` of the intra-EU distance sales of goods invoiced from ``date_from`` to ``date_to``.
 
         Posted customer invoices minus credit notes: the marketplace ones of an EU B2C regime, and
-        the other ones delivered to another member state to a customer without VAT number.
+        the other ones delivered to another member state to a customer without VAT number (one query).
         """
         self.ensure_one()
+        others = sorted(EU_MEMBER_STATES - {self.account_fiscal_country_id.code})
         domain = [("company_id", "=", self.id), ("state", "=", "posted"),
                   ("move_type", "in", ("out_invoice", "out_refund")),
-                  ("invoice_date", ">=", date(year, 1, 1)), ("invoice_date", "<=", until or date(year, 12, 31))]
-        others = sorted(EU_MEMBER_STATES - {self.account_fiscal_country_id.code})
-        return (self._marketplace_untaxed_eur(domain + [("marketplace_vat_regime", "in", B2C_REGIMES)])
-                + self._marketplace_untaxed_eur(domain + [
-                    ("marketplace_vat_regime", "=", False), ("partner_shipping_id.country_id.code", "in", others),
-                    ("commercial_partner_id.vat", "in", (False, ""))]))
+                  ("invoice_date", ">=", date_from), ("invoice_date", "<=", date_to),
+                  "|", ("marketplace_vat_regime", "in", B2C_REGIMES),
+                  "&", "&", ("marketplace_vat_regime", "=", False),
+                  ("partner_shipping_id.country_id.code", "in", others),
+                  ("commercial_partner_id.vat", "in", (False, ""))]
+        return self._marketplace_untaxed_eur(domain)
+
+    def _marketplace_eur(self):
+        """The euro, without the existence query of ``env.ref`` (one per call)."""
+        return self.env["res.currency"].browse(self.env["ir.model.data"]._xmlid_to_res_id("base.EUR", True))
 
     def _marketplace_untaxed_eur(self, domain):
-        """Sum of the untaxed amounts (signed) of the moves of ``domain``, in EUR."""
+        """``{year: sum of the untaxed amounts (signed) in EUR}`` of the moves of ``domain``."""
         Move = self.env["account.move"].sudo()
-        eur = self.env.ref("base.EUR")
+        eur = self._marketplace_eur()
         if self.currency_id == eur:
-            return Move._read_group(domain, aggregates=["amount_untaxed_signed:sum"])[0][0] or 0.0
-        return sum(self.currency_id._convert(move.amount_untaxed_signed, eur, self, move.invoice_date)
-                   for move in Move.search(domain))
+            groups = Move._read_group(domain, ["invoice_date:year"], ["amount_untaxed_signed:sum"])
+            return {day.year: amount or 0.0 for day, amount in groups if day}
+        totals = defaultdict(float)
+        for move in Move.search(domain):
+            totals[move.invoice_date.year] += self.currency_id._convert(
+                move.amount_untaxed_signed, eur, self, move.invoice_date)
+        return totals
 
     def _marketplace_threshold_status(self, on_date, sale_value=0.0):
         """:class:`~..vat.threshold.ThresholdStatus` of a distance sale of ``sale_value`` EUR on ``on_date``."""
@@ -202,8 +217,8 @@ class MarketplaceVatCompanyOss(models.AbstractModel):
         crossed = self.marketplace_oss_threshold_date
         if crossed and crossed.year == on_date.year and crossed <= on_date:
             return ThresholdStatus(True, "current_year")  # exceeded earlier this year (orders not invoiced yet)
-        return threshold_status(on_date, self._marketplace_distance_sales(on_date.year - 1),
-                                self._marketplace_distance_sales(on_date.year, until=on_date), sale_value)
+        sales = self._marketplace_distance_sales_by_year(date(on_date.year - 1, 1, 1), on_date)
+        return threshold_status(on_date, sales.get(on_date.year - 1, 0.0), sales.get(on_date.year, 0.0), sale_value)
 
     def _marketplace_destination_taxation(self, on_date):
         """True when the company's distance sales of ``on_date`` are taxed at destination (OSS)."""

@@ -153,7 +153,7 @@ class MarketplaceVatSaleRegime(models.AbstractModel):
         """
         self.ensure_one()
         company, on_date = self.company_id, self._marketplace_tax_date()
-        value = self.currency_id._convert(self.amount_untaxed, self.env.ref("base.EUR"), company, on_date)
+        value = self.currency_id._convert(self.amount_untaxed, company._marketplace_eur(), company, on_date)
         status = company._marketplace_threshold_status(on_date, value)
         if not status.destination:
             return False

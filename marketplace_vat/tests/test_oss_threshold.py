@@ -101,6 +101,17 @@ class TestOssThreshold(VatCase):
         self.assertAlmostEqual(self.company._marketplace_distance_sales(self.today.year), 10_001.0, places=2)
         self.assertEqual(self.sell_to_italy("TH-6").marketplace_vat_regime, "eu_b2c_oss")
 
+    def test_the_threshold_of_an_order_is_one_query(self):
+        """Both years and both kinds of distance sales in one grouped query (checked twice per order)."""
+        self.post(6_000.0, self.last_year)
+        self.post(3_000.0, self.this_year)
+        self.post(2_000.0, self.this_year, regime=False, partner=self.german)
+        self.company._marketplace_threshold_status(self.today)  # warms the company's and xmlid caches
+        with self.assertQueryCount(1):
+            status = self.company._marketplace_threshold_status(self.today, 4_000.0)
+        self.assertEqual((status.destination, status.reason), (False, "below"))
+        self.assertTrue(self.company._marketplace_threshold_status(self.today, 5_000.01).destination)
+
     def test_settings_show_both_years(self):
         self.post(1_000.0, self.this_year)
         self.post(2_000.0, self.last_year)
