@@ -14,6 +14,8 @@ from ..einvoice.categories import REGIME_CATEGORY, category_for
 from .common import FR_BUSINESS, EinvoiceCase
 from .test_facturx import CH_CONSUMER, IT_CONSUMER
 
+CH_BUSINESS = dict(CH_CONSUMER, company_name="Uhren Favre SA", email="achats@example.ch")
+
 
 @tagged("post_install", "-at_install", "marketplace")
 class TestEreporting(EinvoiceCase):
@@ -36,6 +38,7 @@ class TestEreporting(EinvoiceCase):
                               lines=[("SKU-A", 2, 20.0)], total_amount=40.0),
             self.import_order("ER-5", ship=CH_CONSUMER, total_amount=24.0),
             self.import_order("ER-6", ship=dict(IT_CONSUMER, email="home@example.it"), total_amount=24.0),
+            self.import_order("ER-8", ship=CH_BUSINESS, is_business=True, total_amount=24.0),
         ]
         self.company.marketplace_oss_option_date = fields.Date.today()  # opted in to destination VAT
         sales.append(self.import_order("ER-7", ship=IT_CONSUMER, lines=[("SKU-A", 1, 24.4)], total_amount=24.4))
@@ -86,6 +89,13 @@ class TestEreporting(EinvoiceCase):
         self.assertEqual([line.move_id for line in report.line_ids if line.category == "intra_eu_b2b"],
                          [moves.filtered(lambda m: m.marketplace_vat_regime == "intra_eu_b2b")],
                          "intra-EU B2B invoice by invoice")
+        exports = moves.filtered(lambda m: m.marketplace_vat_regime == "export")
+        self.assertEqual(len(exports), 2, "a Swiss consumer and a Swiss business")
+        self.assertEqual([line.move_id for line in report.line_ids if line.category == "export_b2b"],
+                         [exports.filtered(lambda m: m._marketplace_is_b2b())],
+                         "an export to a business invoice by invoice")
+        self.assertEqual(report.line_ids.filtered(lambda line: line.category == "export").move_id.ids, [],
+                         "exports to consumers aggregated")
         self.assertAlmostEqual(report.vat_gap, 0.0, places=2)
         self.assertAlmostEqual(report.vat_ledger, report.vat_einvoiced + report.vat_reported, places=2)
         self.assertAlmostEqual(report.vat_einvoiced, 4.0, places=2)
@@ -103,7 +113,7 @@ class TestEreporting(EinvoiceCase):
         self.assertEqual(len(rows), len(report.line_ids))
         self.assertAlmostEqual(sum(float(row["vat_eur"]) for row in rows), report.vat_reported, places=2)
         self.assertEqual({row["category"] for row in rows},
-                         {"b2c_fr", "b2c_oss", "export", "intra_eu_b2b"})
+                         {"b2c_fr", "b2c_oss", "export", "export_b2b", "intra_eu_b2b"})
         regimes = {value for value, _label in self.env["account.move"]._fields["marketplace_vat_regime"].selection}
         self.assertEqual(set(REGIME_CATEGORY), regimes, "every VAT regime has its category")
 
