@@ -4,8 +4,9 @@ Under the French reform (CGI art. 289 bis and 290, as set by ordonnance n° 2021
 2024 art. 91), an invoice between two businesses established in France goes through e-invoicing
 (the Factur-X of this addon); the other sales are e-reported as transaction data: B2C sales in
 aggregate per day, category and rate, international B2B sales (intra-EU and exports) invoice by
-invoice. The category labels follow the DGFiP external specifications' transaction categories (TLB1 goods taxed in France,
-TNT1 operations not taxed in France, including intra-EU distance sales) [C2: secondary sources].
+invoice. The category labels follow the DGFiP external specifications' transaction categories
+(TLB1 goods taxed in France, TNT1 operations not taxed in France, including intra-EU distance sales)
+[C2: secondary sources].
 """
 
 B2C_FRANCE = "b2c_fr"
