@@ -142,8 +142,8 @@ class WixStock:
         managed = {}
         for chunk in chunked(sorted(product_ids), PAGE):
             query = {"query": {"filter": json.dumps({"id": {"$hasSome": chunk}}), "paging": {"limit": PAGE}}}
-            for product in self._call("POST", "/stores/v1/products/query", "read products", query).get("products") or []:
-                managed[product["id"]] = bool(product.get("manageVariants"))
+            products = self._call("POST", "/stores/v1/products/query", "read products", query).get("products")
+            managed.update({p["id"]: bool(p.get("manageVariants")) for p in products or []})
         return managed
 
     def _price_variants(self, product, group):

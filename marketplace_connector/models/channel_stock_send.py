@@ -57,12 +57,14 @@ class MarketplaceChannelStockSend(models.AbstractModel):
 
     def _tax_excluded_prices(self, products, prices):
         """{product id: price without the product's sale taxes} when the shop takes tax-excluded prices
-        (a price-included tax is taken out, an excluded one leaves the price as is); not rounded."""
+        (a price-included tax is taken out, an excluded one leaves the price as is); not rounded (rounded
+        globally: 17.91 with 20 % included is 14.925, that the shop shows as 17.91 again)."""
         if not prices or not self._connector_capabilities().stock_price_tax_excluded:
             return {}
         currency = self.pricelist_id.currency_id
         return {product.id: product.taxes_id._filter_taxes_by_company(self.company_id).with_context(
-            round_base=False).compute_all(prices[product.id], currency=currency, product=product)["total_excluded"]
+            round_base=False).compute_all(prices[product.id], currency=currency, product=product,
+                                          rounding_method="round_globally")["total_excluded"]
             for product in products if product.id in prices}
 
     def _stock_updates(self, offers):
