@@ -52,6 +52,8 @@ class Capabilities:
     invoice_upload: bool = False
     refund_modes: tuple = ("full",)
     refund_limits: str = ""
+    #: the shop takes tax-excluded prices: the stock sync sends ``StockUpdate.price_tax_excluded``
+    stock_price_tax_excluded: bool = False
 
     @property
     def partial_refund(self):
@@ -72,6 +74,7 @@ class Capabilities:
             invoice_upload=callable(getattr(transport_class, "upload_invoice", None)),
             refund_modes=tuple(transport_class.refund_modes),
             refund_limits=transport_class.refund_limits or "",
+            stock_price_tax_excluded=bool(getattr(transport_class, "stock_price_tax_excluded", False)),
         )
 
 

@@ -32,7 +32,9 @@ class CatalogVariant:
 @dataclass
 class StockUpdate:
     """What to set on one variant. ``expected`` holds the quantities read just before (compare-and-set
-    or relative adjustment where the API offers it); ``price`` is None when prices are not sent."""
+    or relative adjustment where the API offers it); ``price`` (the channel's pricelist) is None when prices
+    are not sent, or not changed since last sent; ``price_tax_excluded`` is that price without the product's
+    taxes, set for the shops whose transport says ``stock_price_tax_excluded``."""
 
     key: str
     sku: str
@@ -42,6 +44,11 @@ class StockUpdate:
     quantities: dict = field(default_factory=dict)
     expected: dict | None = None
     price: float | None = None
+    price_tax_excluded: float | None = None
+
+    def net_price(self):
+        """The tax-excluded price when the core computed it, else the price."""
+        return self.price if self.price_tax_excluded is None else self.price_tax_excluded
 
 
 @dataclass

@@ -6,7 +6,14 @@
 - write: relative adjustments ``POST /stores/v2/inventoryItems/increment`` / ``.../decrement`` by
   ``target - quantity read``, up to 300 variants across products per call as documented: a sale between
   our read and our write is kept (the adjustment is relative). A refused call is split to find the
-  refused variant, which fails alone.
+  refused variant, which fails alone;
+- prices (once the quantity is set): the products are queried by id (``filter`` ``{"id": {"$hasSome": [...]}}``,
+  <= 100) for ``manageVariants``; a product managing its variants gets one "Update Product Variants" call
+  (``PATCH /stores/v1/products/<id>/variants``, ``{"variants": [{"variantIds": [...], "price": ...}]}``),
+  a product without managed variants one "Update Product" call (``PATCH /stores/v1/products/<id>``,
+  ``{"product": {"priceData": {"price": ...}}}``). A refused variants call is sent again per variant, so a
+  refused price fails its variant alone. Prices are sent as the channel's pricelist gives them (two
+  decimals): pick the pricelist that matches the site's tax setting (prices with or without tax).
 
 Rate limit: the transport's request pacer (``requests_per_minute``) and 429 handling apply.
 """
@@ -18,6 +25,10 @@ from .stock import NO_LOCATION, CatalogVariant, StockResult, chunked
 #: variants per increment/decrement call (documented: up to 300)
 ADJUST_BATCH = 300
 PAGE = 100
+
+
+def _amount(price):
+    return round(price, 2)
 
 
 def _split_ref(variant_ref):
@@ -66,18 +77,24 @@ class WixStock:
 
     def push_stock(self, updates):
         for chunk in chunked(updates, ADJUST_BATCH):
-            moves = {"increment": [], "decrement": []}
-            for update in chunk:
-                if update.expected is None:
-                    yield StockResult(update.key, "error", "Wix: no inventory item for this variant")
-                    continue
-                delta = sum(update.quantities.values()) - sum(update.expected.values())
-                if delta:
-                    moves["increment" if delta > 0 else "decrement"].append((update, abs(delta)))
-                else:
-                    yield StockResult(update.key, "done", quantities=dict(update.quantities))
-            for verb, items in moves.items():
-                yield from self._adjust(verb, items)
+            results = {r.key: r for r in self._push_quantities(chunk)}
+            priced = [u for u in chunk if u.price is not None and results[u.key].state == "done"]
+            results.update(self._set_prices(priced))
+            yield from results.values()
+
+    def _push_quantities(self, chunk):
+        moves = {"increment": [], "decrement": []}
+        for update in chunk:
+            if update.expected is None:
+                yield StockResult(update.key, "error", "Wix: no inventory item for this variant")
+                continue
+            delta = sum(update.quantities.values()) - sum(update.expected.values())
+            if delta:
+                moves["increment" if delta > 0 else "decrement"].append((update, abs(delta)))
+            else:
+                yield StockResult(update.key, "done", quantities=dict(update.quantities))
+        for verb, items in moves.items():
+            yield from self._adjust(verb, items)
 
     def _adjust(self, verb, items):
         """One call for ``items`` ([(update, amount)]); a refused call is split until the culprit is alone."""
@@ -103,3 +120,46 @@ class WixStock:
     def _adjust_row(update, amount, verb):
         product, variant = _split_ref(update.variant_ref)
         return {"productId": product, "variantId": variant, f"{verb}By": amount}
+
+    # -- prices -------------------------------------------------------------------------
+    def _set_prices(self, updates):
+        """{key: StockResult} of the refused prices (the others keep their quantity's result)."""
+        by_product = {}
+        for update in updates:
+            by_product.setdefault(_split_ref(update.variant_ref)[0], []).append(update)
+        managed = self._managed_variants(list(by_product))
+        refused = {}
+        for product, group in by_product.items():
+            if managed.get(product, True):
+                refused.update(self._price_variants(product, group))
+            else:
+                refused.update(self._price_call(f"/stores/v1/products/{product}", group, {
+                    "product": {"priceData": {"price": _amount(group[0].price)}}}))
+        return refused
+
+    def _managed_variants(self, product_ids):
+        """{product id: manageVariants} of the products."""
+        managed = {}
+        for chunk in chunked(sorted(product_ids), PAGE):
+            query = {"query": {"filter": json.dumps({"id": {"$hasSome": chunk}}), "paging": {"limit": PAGE}}}
+            products = self._call("POST", "/stores/v1/products/query", "read products", query).get("products")
+            managed.update({p["id"]: bool(p.get("manageVariants")) for p in products or []})
+        return managed
+
+    def _price_variants(self, product, group):
+        body = {"variants": [{"variantIds": [_split_ref(u.variant_ref)[1]], "price": _amount(u.price)} for u in group]}
+        refused = self._price_call(f"/stores/v1/products/{product}/variants", group, body)
+        if refused and len(group) > 1:  # one call per variant: the refused one fails alone
+            refused = {}
+            for update in group:
+                refused.update(self._price_variants(product, [update]))
+        return refused
+
+    def _price_call(self, path, group, body):
+        try:
+            self._call("PATCH", path, "set prices", body)
+        except (RateLimitedError, TemporaryError):
+            raise
+        except RemoteError as exc:
+            return {u.key: StockResult(u.key, "error", exc.message) for u in group}
+        return {}

@@ -27,6 +27,7 @@ def test_capabilities_and_webhook_route(channel_type):
     assert connector.channel_type == channel_type
     assert (caps.accept_refuse, caps.offer_push, caps.stock_push, caps.invoice_upload, caps.refund_modes,
             connector.webhook_route) == EXPECTED[channel_type]
+    assert caps.stock_price_tax_excluded is (channel_type == "prestashop"), "PrestaShop's prices are tax-excluded"
     assert connector.setup_help and connector.transport_options
     assert connector.defaults["import_interval"] > 0
 

@@ -97,3 +97,22 @@ class TestStockAllShops(common.TransactionCase):
         self.assert_shops(self.products[2], 50)
         for shop in self.shops:
             self.assertEqual(len(shop.inventory().updates_of(other.default_code)), 2, shop.name)
+
+    def test_prices_reach_every_shop_tax_excluded_where_the_shop_takes_it(self):
+        product = self.products[0]
+        product.write({"list_price": 24.0, "taxes_id": self.env["account.tax"].create({
+            "name": "TVA 20 % TTC (test)", "amount": 20.0, "type_tax_use": "sale",
+            "price_include_override": "tax_included"}).ids})
+        pricelist = self.env["product.pricelist"].create({"name": "Shops",
+                                                          "currency_id": self.env.company.currency_id.id})
+        for shop in self.shops:
+            shop.channel.write({"stock_push_price": True, "pricelist_id": pricelist.id})
+        self.env["marketplace.channel"]._cron_reconcile_stock()  # quantities unchanged: the reconciliation
+        for shop in self.shops:
+            price = shop.inventory().by_sku[product.default_code].price
+            self.assertEqual(price, 20.0 if shop.name == "prestashop" else 24.0, f"{shop.name}: 24.00 with 20 % in it")
+            self.assertEqual(len(shop.inventory().price_updates), len(self.products), shop.name)
+            self.assertEqual(shop.quantity(product.default_code), 50, f"{shop.name}: quantities kept")
+        self.env["marketplace.channel"]._cron_reconcile_stock()
+        for shop in self.shops:
+            self.assertEqual(len(shop.inventory().price_updates), len(self.products), f"{shop.name}: sent once")

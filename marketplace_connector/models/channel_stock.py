@@ -39,7 +39,10 @@ class MarketplaceChannelStock(models.AbstractModel):
         help="Warehouses whose free quantity is offered (default: the channel's warehouse).")
     stock_buffer = fields.Integer("Safety buffer", default=0, help="Units kept back from the free quantity.")
     stock_cap = fields.Integer("Quantity cap", default=0, help="Largest quantity offered (0: no cap).")
-    stock_push_price = fields.Boolean("Send prices", help="Also send the price of the channel's pricelist.")
+    stock_push_price = fields.Boolean(
+        "Send prices", help="Also send the price of the channel's pricelist (without the products' sale taxes "
+                            "to the shops that take tax-excluded prices). A price changed alone is sent by the "
+                            "stock reconciliation.")
     stock_import_first = fields.Boolean(
         "Import orders before stock", default=True,
         help="Import the shop's new orders before computing the stock sent to it (its own sales count).")

@@ -9,6 +9,7 @@ import json
 from collections import defaultdict
 
 from odoo import fields, models
+from odoo.tools import float_round
 
 from marketplace_transport import NO_LOCATION, StockUpdate
 
@@ -54,16 +55,30 @@ class MarketplaceChannelStockSend(models.AbstractModel):
             return {}
         return self.pricelist_id._get_products_price(products, 1.0)
 
+    def _tax_excluded_prices(self, products, prices):
+        """{product id: price without the product's sale taxes} when the shop takes tax-excluded prices
+        (a price-included tax is taken out, an excluded one leaves the price as is); not rounded (rounded
+        globally: 17.91 with 20 % included is 14.925, that the shop shows as 17.91 again)."""
+        if not prices or not self._connector_capabilities().stock_price_tax_excluded:
+            return {}
+        currency = self.pricelist_id.currency_id
+        return {product.id: product.taxes_id._filter_taxes_by_company(self.company_id).with_context(
+            round_base=False).compute_all(prices[product.id], currency=currency, product=product,
+                                          rounding_method="round_globally")["total_excluded"]
+            for product in products if product.id in prices}
+
     def _stock_updates(self, offers):
         """{key: StockUpdate} of the offers, quantities computed now."""
         products = offers.product_id
         products.invalidate_recordset(["free_qty", "qty_available"])
         targets, prices = self._stock_targets(products), self._stock_prices(products)
+        excluded = self._tax_excluded_prices(products, prices)
         return {str(offer.id): StockUpdate(
             key=str(offer.id), sku=offer.seller_sku, product_ref=offer.product_ref or "",
             variant_ref=offer.variant_ref or "", inventory_ref=offer.inventory_ref or "",
             quantities={loc: per_product.get(offer.product_id.id, 0) for loc, per_product in targets.items()},
-            price=prices.get(offer.product_id.id)) for offer in offers}
+            price=prices.get(offer.product_id.id), price_tax_excluded=excluded.get(offer.product_id.id))
+            for offer in offers}
 
     # -- one chunk --------------------------------------------------------------------
     def _send_stock_chunk(self, transport, offers, full, counts):
@@ -84,10 +99,21 @@ class MarketplaceChannelStockSend(models.AbstractModel):
         """The shop's quantity is not the one we last set or read (its own sale, or a hand edit)."""
         return current is not None and offer.shop_quantities is not None and current != offer.shop_quantities
 
+    def _price_changed(self, offer, update):
+        """The pricelist price differs from the last one sent, both rounded as ``last_pushed_price`` stores it."""
+        if update.price is None:
+            return False
+        digits = self.env["decimal.precision"].precision_get("Product Price")
+        return float_round(update.price, precision_digits=digits) != float_round(
+            offer.last_pushed_price, precision_digits=digits)
+
     def _needs_write(self, offer, update, current):
-        if current != update.quantities:
-            return True
-        return update.price is not None and round(update.price, 2) != round(offer.last_pushed_price, 2)
+        return current != update.quantities or self._price_changed(offer, update)
+
+    def _drop_unchanged_price(self, offer, update):
+        """An unchanged price is not sent again (the quantity alone is)."""
+        if not self._price_changed(offer, update):
+            update.price = update.price_tax_excluded = None
 
     def _push_stock(self, transport, by_key, updates, current, counts):
         """Send what differs from the shop; a *stale* item is read, recomputed and sent once more."""
@@ -96,6 +122,7 @@ class MarketplaceChannelStockSend(models.AbstractModel):
         for key, update in updates.items():
             update.expected = current.get(key)
             if self._needs_write(by_key[key], update, update.expected):
+                self._drop_unchanged_price(by_key[key], update)
                 todo.append(update)
             else:
                 results[key] = "unchanged"
@@ -110,8 +137,10 @@ class MarketplaceChannelStockSend(models.AbstractModel):
         self._stock_import_orders(counts, again=True)
         retry = self._stock_updates(self.env["marketplace.offer"].union(*offers))
         current = transport.read_stock(list(retry.values()))
+        by_key = {str(offer.id): offer for offer in offers}
         for key, update in retry.items():
             update.expected = current.get(key)
+            self._drop_unchanged_price(by_key[key], update)
         updates.update(retry)
         return {result.key: result for result in transport.push_stock(list(retry.values()))}
 

@@ -74,3 +74,47 @@ class TestPrestashopStock(SimulatorChannelCase):
         cap_offer = self.channel.offer_ids.filtered(lambda o: o.seller_sku == "PS-CAP-03")
         self.assertEqual(cap_offer.state, "error")
         self.assertIn("advanced stock", cap_offer.error)
+
+    def _sell_prices_with_taxes(self):
+        """T-shirt with a 20 % tax included in its price, mug with 20 % on top, cap without tax; -10 %."""
+        Tax = self.env["account.tax"]
+        included = Tax.create({"name": "TVA 20 % TTC (test)", "amount": 20.0, "type_tax_use": "sale",
+                               "price_include_override": "tax_included"})
+        excluded = Tax.create({"name": "TVA 20 % HT (test)", "amount": 20.0, "type_tax_use": "sale",
+                               "price_include_override": "tax_excluded"})
+        for sku, taxes in (("PS-TSHIRT-01", included), ("PS-MUG-02", excluded), ("PS-CAP-03", Tax)):
+            self.env["product.product"].search([("default_code", "=", sku)]).taxes_id = taxes
+        pricelist = self.env["product.pricelist"].create({
+            "name": "PrestaShop", "currency_id": self.env.company.currency_id.id,
+            "item_ids": [(0, 0, {"compute_price": "percentage", "percent_price": 10.0})]})
+        self.channel.write({"stock_push_price": True, "pricelist_id": pricelist.id})
+        return pricelist
+
+    def test_prices_tax_excluded_product_price_and_combination_impact(self):
+        self.assertTrue(self.channel._connector_capabilities().stock_price_tax_excluded)
+        self._sell_prices_with_taxes()
+        self.sync()
+        self.assertEqual(sorted(self.inv.price_updates), [("1-0", 14.925), ("2-7", -1.45), ("3-0", 12.6)],
+                         "17.91 with 20 % included -> 14.925; 8.55 on a 10.00 product -> impact -1.45; 12.60")
+        self.assertEqual(self.inv.by_sku["PS-MUG-02-RED"].price, 8.55)
+        self.assertEqual(self.app.count_requests(r"/api/(products|combinations)/\d+$", "PATCH"), 3)
+        tshirt = self.channel.offer_ids.filtered(lambda o: o.seller_sku == "PS-TSHIRT-01")
+        self.assertEqual(tshirt.last_pushed_price, 17.91, "the pricelist's price, compared on the next runs")
+        self.assertEqual(tshirt.state, "done")
+
+    def test_unchanged_price_not_sent_again_and_refused_price_fails_alone(self):
+        pricelist = self._sell_prices_with_taxes()
+        self.sync()
+        tshirt = self.env["product.product"].search([("default_code", "=", "PS-TSHIRT-01")])
+        self.env["stock.quant"]._update_available_quantity(tshirt, self.channel._stock_warehouses().lot_stock_id, 3)
+        self.sync()
+        self.assertEqual(self.inv.quantity("PS-TSHIRT-01"), 103)
+        self.assertEqual(len(self.inv.price_updates), 3, "the quantity alone: its price did not change")
+        pricelist.item_ids.percent_price = 20.0
+        self.inv.refuse_price["PS-CAP-03"] = "Property Product->price is not valid"
+        self.env["marketplace.channel"]._cron_reconcile_stock()  # a price change alone: the reconciliation
+        self.assertEqual(sorted(self.inv.price_updates[3:]), [("1-0", 13.266667), ("2-7", -2.4)])
+        cap = self.channel.offer_ids.filtered(lambda o: o.seller_sku == "PS-CAP-03")
+        self.assertEqual((cap.state, cap.last_pushed_price), ("error", 12.6))
+        self.assertIn("Product->price", cap.error)
+        self.assertEqual(self.channel.offer_ids.filtered(lambda o: o.seller_sku == "PS-MUG-02-RED").state, "done")

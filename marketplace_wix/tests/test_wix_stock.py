@@ -75,3 +75,33 @@ class TestWixStock(SimulatorChannelCase):
         self.assertIn("not tracked", plate.error)
         self.assertEqual(self.inv.quantity(CANDLE), 100)
         self.assertEqual(self.inv.quantity("WX-VASE-3"), 100)
+
+    def test_prices_through_update_product_variants_and_update_product(self):
+        self.assertFalse(self.channel._connector_capabilities().stock_price_tax_excluded)
+        pricelist = self.env["product.pricelist"].create({
+            "name": "Wix", "currency_id": self.env.company.currency_id.id,
+            "item_ids": [(0, 0, {"compute_price": "percentage", "percent_price": 10.0})]})
+        self.channel.write({"stock_push_price": True, "pricelist_id": pricelist.id})
+        self.sync()
+        self.assertEqual(sorted((self.inv.variants[vid].sku, price) for vid, price in self.inv.price_updates),
+                         [(CANDLE, 16.2), (PLATE, 11.25), ("WX-VASE-3", 35.1)])
+        self.assertEqual(self.app.count_requests(r"/products/[0-9a-f-]+/variants$", "PATCH"), 1, "the candle")
+        self.assertEqual(self.app.count_requests(r"/stores/v1/products/[0-9a-f-]+$", "PATCH"), 2, "plate, vase")
+        self.assertEqual(self.channel.offer_ids.filtered(lambda o: o.seller_sku == PLATE).last_pushed_price, 11.25)
+        candle = self.env["product.product"].search([("default_code", "=", CANDLE)])
+        self.env["stock.quant"]._update_available_quantity(candle, self.channel._stock_warehouses().lot_stock_id, 2)
+        self.sync()
+        self.assertEqual(self.inv.quantity(CANDLE), 102)
+        self.assertEqual(len(self.inv.price_updates), 3, "an unchanged price is not sent again")
+
+    def test_refused_price_fails_its_variant_alone(self):
+        self.inv.refuse_price[PLATE] = "price refused by the site"
+        self.channel.write({"stock_push_price": True, "pricelist_id": self.env["product.pricelist"].create({
+            "name": "Wix", "currency_id": self.env.company.currency_id.id}).id})
+        self.sync()
+        plate = self.channel.offer_ids.filtered(lambda o: o.seller_sku == PLATE)
+        self.assertEqual(plate.state, "error")
+        self.assertIn("price refused", plate.error)
+        self.assertEqual(self.inv.quantity(PLATE), 100, "the quantity was adjusted first")
+        priced = sorted(self.inv.variants[vid].sku for vid, _p in self.inv.price_updates)
+        self.assertEqual(priced, [CANDLE, "WX-VASE-3"])

@@ -31,10 +31,12 @@ class InventoryStore:
         self.by_sku = {}
         self.by_inventory = {}
         self.updates = []  # (variant id, location, quantity) of every write applied
-        self.price_updates = []  # (variant id, price)
+        self.price_updates = []  # (variant id, price) as received
+        self.products = {}  # product id -> product-level values of the simulator (e.g. a base price)
         self.before_write = []  # callables run (once each) before the next write is applied
         self.before_read = []  # callables run (once each) before the next read of quantities
         self.refuse = {}  # sku -> message: writes to it are refused
+        self.refuse_price = {}  # sku -> message: price writes to it are refused
         self.lock = threading.RLock()
 
     def add(self, variant):
