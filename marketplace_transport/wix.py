@@ -27,7 +27,14 @@ from marketplace_transport import (
     RemoteError,
     register_transport,
 )
-from marketplace_transport.wix_normalize import additional_fees, money, spread_discount, tax_rate
+from marketplace_transport.wix_normalize import (
+    additional_fees,
+    money,
+    order_total,
+    spread_discount,
+    tax_amount,
+    tax_rate,
+)
 from marketplace_transport.wix_refund import WixRefunds
 from marketplace_transport.wix_stock import WixStock
 
@@ -197,7 +204,8 @@ class WixTransport(WixStock, WixRefunds, MarketplaceTransport):
         info = info or {}
         address = info.get("address") or {}
         contact = info.get("contactDetails") or {}
-        street = address.get("addressLine1") or ""
+        # eCommerce orders: ``addressLine`` (published shape); ``addressLine1``: the Stores API's name
+        street = address.get("addressLine") or address.get("addressLine1") or ""
         if not street and address.get("streetAddress"):
             parts = address["streetAddress"]
             street = " ".join(filter(None, [parts.get("number"), parts.get("name")]))
@@ -212,32 +220,52 @@ class WixTransport(WixStock, WixRefunds, MarketplaceTransport):
             state_code=subdivision.split("-", 1)[-1] if subdivision else "",
             country_code=address.get("country") or "", email=email, phone=contact.get("phone") or "", vat=vat)
 
+    @staticmethod
+    def _line(item):
+        physical, catalog = item.get("physicalProperties") or {}, item.get("catalogReference") or {}
+        preset = (item.get("itemType") or {}).get("preset") or "PHYSICAL"
+        details = item.get("taxDetails")
+        return NormalizedLine(
+            external_id=str(item.get("id") or ""), quantity=item.get("quantity"),
+            unit_price=money(item.get("price"), "line price"), sku=physical.get("sku") or "",
+            name=(item.get("productName") or {}).get("original") or "",
+            discount_amount=money(item.get("totalDiscount"), "line discount"),
+            tax_rate=tax_rate(details, money(item.get("totalPriceBeforeTax"), "line total before tax")),
+            tax_amount=tax_amount(details), product_refs=[  # no SKU: the catalog's ids
+                (catalog.get("options") or {}).get("variantId"), catalog.get("catalogItemId")],
+            shippable=preset == "PHYSICAL" and physical.get("shippable", True) is not False)
+
+    def _addresses(self, payload):
+        """(billing, shipping); no shipping destination (pickup, digital goods): the billing address."""
+        email = (payload.get("buyerInfo") or {}).get("email") or ""
+        destination = ((payload.get("shippingInfo") or {}).get("logistics") or {}).get("shippingDestination")
+        billing = self._address(payload.get("billingInfo"), "billing", email)
+        return billing, self._address(destination or payload.get("billingInfo"), "shipping", email)
+
+    @staticmethod
+    def _totals(payload, summary):
+        """``total_amount`` on the prices' tax basis (Wix totals include tax) and ``paid_amount``."""
+        total = order_total(summary)
+        if total is None:
+            return {"total_amount": None}
+        tax = 0.0 if payload.get("taxIncludedInPrices") else money(summary.get("tax"), "order tax")
+        return {"total_amount": round(total - tax, 2), "paid_amount": total}
+
+    @staticmethod
+    def _shipping(cost, summary):
+        details = cost.get("taxDetails")
+        amount = money(cost.get("price"), "shipping") if cost.get("price") else money(
+            summary.get("shipping"), "shipping")
+        return {"shipping_amount": amount, "shipping_tax_rate": tax_rate(details, money(
+                    cost.get("totalPriceBeforeTax"), "shipping before tax") or amount),
+                "shipping_tax_amount": tax_amount(details)}
+
     def normalize_order(self, payload):
         """Wix order -> NormalizedOrder; prices on the basis ``taxIncludedInPrices`` says."""
-        email = (payload.get("buyerInfo") or {}).get("email") or ""
-        lines = []
-        for item in payload.get("lineItems") or []:
-            physical, catalog = item.get("physicalProperties") or {}, item.get("catalogReference") or {}
-            preset = (item.get("itemType") or {}).get("preset") or "PHYSICAL"
-            lines.append(NormalizedLine(
-                external_id=str(item.get("id") or ""), quantity=item.get("quantity"),
-                unit_price=money(item.get("price"), "line price"), sku=physical.get("sku") or "",
-                name=(item.get("productName") or {}).get("original") or "",
-                discount_amount=money(item.get("totalDiscount"), "line discount"),
-                tax_rate=tax_rate(item.get("taxDetails")), product_refs=[  # no SKU: the catalog's ids
-                    (catalog.get("options") or {}).get("variantId"), catalog.get("catalogItemId")],
-                shippable=preset == "PHYSICAL" and physical.get("shippable", True) is not False))
+        lines = [self._line(item) for item in payload.get("lineItems") or []]
         summary = payload.get("priceSummary") or {}
         spread_discount(lines, money(summary.get("discount"), "order discount"))
-        shipping_info = payload.get("shippingInfo") or {}
-        cost = shipping_info.get("cost") or {}
-        destination = (shipping_info.get("logistics") or {}).get("shippingDestination")
-        billing = self._address(payload.get("billingInfo"), "billing", email)
-        # no shipping destination (pickup, digital goods): the buyer's billing address stands in
-        shipping = self._address(destination, "shipping", email) if destination else self._address(
-            payload.get("billingInfo"), "shipping", email)
-        shipping_amount = money(cost.get("price"), "shipping") if cost.get("price") else money(
-            summary.get("shipping"), "shipping")
+        billing, shipping = self._addresses(payload)
         order = NormalizedOrder(
             external_id=str(payload.get("id") or ""), reference=str(payload.get("number") or ""),
             updated_at=payload.get("updatedDate"), created_at=payload.get("createdDate"),
@@ -247,9 +275,8 @@ class WixTransport(WixStock, WixRefunds, MarketplaceTransport):
             lines=lines, billing=billing, shipping=shipping, currency=payload.get("currency") or "",
             customer_external_id=str((payload.get("buyerInfo") or {}).get("contactId") or ""),
             prices_include_tax=bool(payload.get("taxIncludedInPrices")),
-            shipping_amount=shipping_amount, shipping_tax_rate=tax_rate(cost.get("taxDetails")),
-            total_amount=money(summary.get("total"), "order total") if summary.get("total") else None,
-            is_business=bool(billing.company_name or billing.vat),
+            **self._shipping((payload.get("shippingInfo") or {}).get("cost") or {}, summary),
+            **self._totals(payload, summary), is_business=bool(billing.company_name or billing.vat),
             paid=payload.get("paymentStatus") in PAID_STATUSES, raw=payload, custom_lines=True,
             charges=additional_fees(payload), addresses_optional=True)
         if not order.currency:
@@ -284,4 +311,4 @@ class WixTransport(WixStock, WixRefunds, MarketplaceTransport):
         answer = self._call("POST", f"ecom/v1/fulfillments/orders/{order_id}/create-fulfillment",
                             "ship: create fulfillment", {"fulfillment": {"lineItems": items, "trackingInfo": tracking}})
         created = ((answer.get("orderWithFulfillments") or {}).get("fulfillments") or [{}])[-1]
-        return {"fulfillment_id": created.get("id", ""), "line_items": items}
+        return {"fulfillment_id": answer.get("fulfillmentId") or created.get("id", ""), "line_items": items}

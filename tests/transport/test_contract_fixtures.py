@@ -60,3 +60,18 @@ def test_woocommerce_documentation_order():
     assert (order.billing.name, order.billing.city, order.billing.state_code, order.billing.country_code) == (
         "John Doe", "San Francisco", "CA", "US")
     assert order.shipping.email == "john.doe@example.com" and order.shipping.phone == "(555) 555-5555"
+
+
+def test_shopify_graphql_order_by_value():
+    """The GraphQL answer (inferred shape, see tests/fixtures/shopify/SOURCE.md) read field by field."""
+    order = ShopifyTransport(OFFLINE).normalize_order(_load("shopify", "order_graphql.json")["data"]["order"])
+    assert (order.external_id, order.reference, order.currency) == ("450789469", "#1001", "USD")
+    assert order.status == OrderStatus.ACCEPTED and not order.paid
+    assert [(li.external_id, li.sku, li.quantity, li.unit_price, li.discount_amount) for li in order.lines] == [
+        ("466157049", "IPOD2008GREEN", 1, 199.0, 0.0), ("518995019", "IPOD2008RED", 1, 199.0, 0.0),
+        ("703073504", "IPOD2008BLACK", 1, 199.0, 0.0)]
+    assert not order.prices_include_tax and (order.shipping_amount, order.total_amount) == (0.0, 398.0)
+    assert (order.billing.name, order.billing.street, order.billing.zip, order.billing.state_code,
+            order.billing.country_code, order.billing.phone) == (
+        "Bob Norman", "Chestnut Street 92", "40202", "KY", "US", "555-625-1199")
+    assert order.shipping.email == "bob.norman@hostmail.com" and order.customer_external_id == "207119551"

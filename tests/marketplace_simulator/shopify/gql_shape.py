@@ -55,7 +55,8 @@ def line_item(line, currency):
         "title": line.get("title"), "quantity": quantity, "currentQuantity": line.get("current_quantity", quantity),
         "unfulfilledQuantity": unfulfilled, "requiresShipping": line.get("requires_shipping", True),
         "taxable": line.get("taxable", True), "originalUnitPriceSet": money_bag(line, "price", currency),
-        "totalDiscountSet": money_bag(line, "total_discount", currency),
+        # LineItem.totalDiscountSet and ShippingLine.discountedPriceSet are non-null MoneyBags (reference)
+        "totalDiscountSet": money_bag(line, "total_discount", currency) or money_bag({"a": "0.00"}, "a", currency),
         "discountAllocations": [{"allocatedAmountSet": money_bag(a, "amount", currency)}
                                 for a in line.get("discount_allocations") or []],
         "taxLines": tax_lines(line.get("tax_lines"), currency),
@@ -65,7 +66,7 @@ def line_item(line, currency):
 def shipping_line(line, currency):
     return {"title": line.get("title"), "code": line.get("code"),
             "originalPriceSet": money_bag(line, "price", currency),
-            "discountedPriceSet": money_bag(line, "discounted_price", currency),
+            "discountedPriceSet": money_bag(line, "discounted_price", currency) or money_bag(line, "price", currency),
             "taxLines": tax_lines(line.get("tax_lines"), currency)}
 
 

@@ -6,6 +6,22 @@ from ..server import Response
 from .api import guard, wix_error
 from .generator import iso, touch
 
+#: tracking links Wix fills in for the carriers it knows, as in the published Order Fulfillments examples
+#: (tests/fixtures/wix/fulfillments_list.response.json and the Bulk Create Fulfillments example)
+TRACKING_LINKS = {"fedex": "https://www.fedex.com/apps/fedextrack/?action=track&trackingnumber={}",
+                  "ups": "https://wwwapps.ups.com/WebTracking/track?track=yes&trackNums={}",
+                  "usps": "https://tools.usps.com/go/TrackConfirmAction.action?tLabels={}",
+                  "dhl": "https://www.logistics.dhl/global-en/home/tracking.html?tracking-id={}"}
+
+
+def _tracking(tracking):
+    """The tracking info as stored: a known carrier's link filled in unless one was given."""
+    tracking = dict(tracking)
+    template = TRACKING_LINKS.get(tracking["shippingProvider"])
+    if template and not tracking.get("trackingLink"):
+        tracking["trackingLink"] = template.format(tracking["trackingNumber"])
+    return tracking
+
 
 def fulfilled_quantities(state, order_id):
     done = {}
@@ -50,13 +66,14 @@ def _register_fulfillments(app, state):
                 normalized.append({"id": line["id"], "quantity": quantity})
                 done[line["id"]] = done.get(line["id"], 0) + quantity
             record = {"id": str(uuid.uuid4()), "createdDate": iso(datetime.now(UTC)),
-                      "lineItems": normalized, "trackingInfo": dict(tracking)}
+                      "lineItems": normalized, "trackingInfo": _tracking(tracking)}
             state["fulfillments"][order_id].append(record)
             complete = all(done.get(i["id"], 0) >= i["quantity"] for i in order["lineItems"])
             order["fulfillmentStatus"] = "FULFILLED" if complete else "PARTIALLY_FULFILLED"
             touch(order)
             fulfillments = list(state["fulfillments"][order_id])
-        return Response(200, {"orderWithFulfillments": {"orderId": order_id, "fulfillments": fulfillments}})
+        return Response(200, {"orderWithFulfillments": {"orderId": order_id, "fulfillments": fulfillments},
+                              "fulfillmentId": record["id"]})
 
     @app.route("GET", r"/ecom/v1/fulfillments/orders/(?P<oid>[\w-]+)")
     def list_fulfillments(request):

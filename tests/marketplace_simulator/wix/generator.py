@@ -36,66 +36,99 @@ def new_state(api_key=DEFAULT_API_KEY, site_id=DEFAULT_SITE_ID):
             "rate_limit": 200, "calls": deque(), "next_number": 10001}
 
 
+#: shape of the orders served: the published Get Order example and Order Approved event
+#: (tests/fixtures/wix/order_get.response.json, order_approved.event.json); ``priceSummary.total`` (the
+#: documented successor of ``totalPrice``, both served), ``contactDetails.company``/``vatId`` and
+#: ``paymentStatus`` AUTHORIZED come from the Orders reference without an example value
+STORES_APP_ID = "1380b703-ce81-ff05-f115-39571d94dfcd"  # Wix Stores, as in the published examples
+VAT_RATE = 0.2
+
+
+def _priced(amount, tax_included):
+    """``totalPriceBeforeTax``, ``totalPriceAfterTax`` and ``taxDetails`` of an amount on the prices' basis."""
+    net = amount / (1 + VAT_RATE) if tax_included else amount
+    tax = net * VAT_RATE
+    return {"totalPriceBeforeTax": _amount(net), "totalPriceAfterTax": _amount(net + tax),
+            "taxDetails": {"taxableAmount": _amount(net), "taxRate": str(VAT_RATE), "totalTax": _amount(tax)}}
+
+
+def _line_item(rng, sku, name, price, qty, tax_included):
+    return {"id": str(uuid.UUID(int=rng.getrandbits(128))), "productName": {"original": name, "translated": name},
+            "catalogReference": {"catalogItemId": str(uuid.UUID(int=rng.getrandbits(128))), "appId": STORES_APP_ID},
+            "quantity": qty, "price": _amount(price),
+            "physicalProperties": {"sku": sku, "weight": 0.4, "shippable": True},
+            "itemType": {"preset": "PHYSICAL"}, "paymentOption": "FULL_PAYMENT_ONLINE", "refundQuantity": 0,
+            "totalDiscount": _amount(0), **_priced(price * qty, tax_included)}
+
+
+def _price_summary(items, order_discount, tax_included):
+    subtotal = sum(_num(i["price"]) * i["quantity"] for i in items)
+    net = subtotal - order_discount + SHIPPING
+    tax = net - net / (1 + VAT_RATE) if tax_included else net * VAT_RATE
+    total = _amount(net if tax_included else net + tax)
+    return {"subtotal": _amount(subtotal), "shipping": _amount(SHIPPING), "tax": _amount(tax),
+            "discount": _amount(order_discount), "totalPrice": total, "total": total}
+
+
+def _contact(rng, b2b):
+    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+    contact = {"firstName": first, "lastName": last, "phone": "+33601020304"}
+    if b2b:
+        contact.update({"company": f"{last} & Fils", "vatId": {"id": "FR 40 303 265 045", "type": "UNSPECIFIED"}})
+    country, subdivision, postal, city = rng.choice(PLACES)
+    address = {"country": country, "subdivision": subdivision, "city": city, "postalCode": postal,
+               "addressLine": f"{rng.randint(1, 80)} avenue Foch", "addressLine2": ""}
+    return address, contact
+
+
+def _shipping_info(address, contact, tax_included):
+    return {"title": "Colissimo", "region": {"name": "Europe"},
+            "logistics": {"deliveryTime": "3-5 jours",
+                          "shippingDestination": {"address": dict(address), "contactDetails": dict(contact)}},
+            "cost": {"price": _amount(SHIPPING), "discount": _amount(0), **_priced(SHIPPING, tax_included)}}
+
+
+def _coupon(order_discount):
+    return [{"discountType": "GLOBAL", "lineItemIds": [], "coupon": {
+        "code": "BIENVENUE", "name": "BIENVENUE", "amount": _amount(order_discount)}}] if order_discount else []
+
+
 def add_order(state, rng, when, b2b=False, status="APPROVED", payment_status="PAID", lines=None,
               order_discount=0.0, tax_included=True, offline=False):
     """One order (and its payment) in ``state``; returns it. ``payment_status`` AUTHORIZED: a payment
     authorized, not captured; ``offline``: paid offline (refunds only marked as made outside Wix)."""
-    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-    country, subdivision, postal, city = rng.choice(PLACES)
-    contact = {"firstName": first, "lastName": last, "phone": "+33601020304"}
-    if b2b:
-        contact.update({"company": f"{last} & Fils", "vatId": {"id": "FR 40 303 265 045", "type": "UNSPECIFIED"}})
-    address = {"addressLine1": f"{rng.randint(1, 80)} avenue Foch", "addressLine2": "", "city": city,
-               "postalCode": postal, "country": country, "subdivision": subdivision}
-    items = []
-    for sku, name, price in lines or rng.sample(PRODUCTS, rng.randint(1, 3)):
-        qty = rng.randint(1, 2)
-        items.append({
-            "id": str(uuid.UUID(int=rng.getrandbits(128))), "productName": {"original": name, "translated": name},
-            "catalogReference": {"catalogItemId": str(uuid.UUID(int=rng.getrandbits(128))),
-                                 "appId": "215238eb-22a5-4c36-9e7b-e7c08025e04e"},
-            "quantity": qty, "price": _amount(price), "totalPriceBeforeTax": _amount(price * qty / 1.2),
-            "physicalProperties": {"sku": sku, "weight": 0.4, "shippable": True},
-            "itemType": {"preset": "PHYSICAL"},
-            "taxDetails": {"taxRate": "0.2", "totalTax": _amount(price * qty - price * qty / 1.2)},
-            "totalDiscount": _amount(0)})
-    subtotal = sum(_num(i["price"]) * i["quantity"] for i in items)
-    total = subtotal + SHIPPING - order_discount
-    order_id = str(uuid.UUID(int=rng.getrandbits(128)))
+    address, contact = _contact(rng, b2b)
+    items = [_line_item(rng, sku, name, price, rng.randint(1, 2), tax_included)
+             for sku, name, price in lines or rng.sample(PRODUCTS, rng.randint(1, 3))]
+    order_id, number = str(uuid.UUID(int=rng.getrandbits(128))), str(state["next_number"])
     order = {
-        "id": order_id, "number": str(state["next_number"]), "createdDate": iso(when), "updatedDate": iso(when),
+        "id": order_id, "number": number, "createdDate": iso(when), "updatedDate": iso(when),
         "status": status, "paymentStatus": payment_status, "fulfillmentStatus": "NOT_FULFILLED",
         "currency": "EUR", "taxIncludedInPrices": tax_included, "weightUnit": "KG", "buyerLanguage": "fr",
         "buyerInfo": {"contactId": str(uuid.UUID(int=rng.getrandbits(128))),
-                      "email": f"{first.lower()}.{last.lower()}.{state['next_number']}@example.com"},
+                      "email": f"{contact['firstName'].lower()}.{contact['lastName'].lower()}.{number}@example.com"},
         "billingInfo": {"address": dict(address), "contactDetails": dict(contact)},
-        "shippingInfo": {"title": "Colissimo", "region": {"name": "Europe"},
-                         "logistics": {"deliveryTime": "3-5 jours",
-                                       "shippingDestination": {"address": dict(address),
-                                                               "contactDetails": dict(contact)}},
-                         "cost": {"price": _amount(SHIPPING), "taxDetails": {"taxRate": "0.2"}}},
-        "lineItems": items,
-        "appliedDiscounts": ([{"discountType": "GLOBAL", "coupon": {"code": "BIENVENUE", "amount":
-                                                                     _amount(order_discount)}}]
-                             if order_discount else []),
-        "priceSummary": {"subtotal": _amount(subtotal), "shipping": _amount(SHIPPING),
-                         "tax": _amount(total - total / 1.2), "discount": _amount(order_discount),
-                         "total": _amount(total)},
-        "archived": False,
+        "shippingInfo": _shipping_info(address, contact, tax_included), "lineItems": items,
+        "appliedDiscounts": _coupon(order_discount),
+        "priceSummary": _price_summary(items, order_discount, tax_included), "archived": False,
     }
     state["next_number"] += 1
     state["orders"][order_id] = order
     state["fulfillments"][order_id] = []
+    _add_payment(state, rng, order, payment_status, offline)
+    return order
+
+
+def _add_payment(state, rng, order, payment_status, offline):
     payments = []
     if payment_status in ("PAID", "PARTIALLY_REFUNDED", "FULLY_REFUNDED", "AUTHORIZED"):
-        payments.append({"id": str(uuid.UUID(int=rng.getrandbits(128))), "createdDate": iso(when),
-                         "amount": _amount(total), "refundDisabled": False,
+        payments.append({"id": str(uuid.UUID(int=rng.getrandbits(128))), "createdDate": order["createdDate"],
+                         "amount": order["priceSummary"]["total"], "refundDisabled": False,
                          "regularPaymentDetails": {
                              "status": "AUTHORIZED" if payment_status == "AUTHORIZED" else "APPROVED",
                              "paymentMethod": "Offline" if offline else "CreditCard", "offlinePayment": offline,
                              "gatewayTransactionId": f"gw-{order['number']}"}})
-    state["transactions"][order_id] = {"orderId": order_id, "payments": payments, "refunds": []}
-    return order
+    state["transactions"][order["id"]] = {"orderId": order["id"], "payments": payments, "refunds": []}
 
 
 def generate_orders(count, seed=0, start=None, state=None):
