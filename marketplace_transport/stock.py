@@ -54,12 +54,14 @@ class StockUpdate:
 @dataclass
 class StockResult:
     """Outcome of one update: ``done``, ``error`` (refused, ``message`` says why) or ``stale`` (the shop's
-    quantity moved since it was read: read again and retry)."""
+    quantity moved since it was read: read again and retry). ``retry``: an ``error`` of the call, not of the
+    item (Shopify's idempotency answers), that the next run sends again."""
 
     key: str
     state: str
     message: str = ""
     quantities: dict = field(default_factory=dict)
+    retry: bool = False
 
 
 def chunked(items, size):

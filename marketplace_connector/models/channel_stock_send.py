@@ -157,7 +157,7 @@ class MarketplaceChannelStockSend(models.AbstractModel):
                 vals = self._stock_done_vals(update, getattr(result, "quantities", None), now)
                 groups[json.dumps(vals, sort_keys=True, default=str)].append(offer.id)
             elif state == "error":
-                self._stock_refused(offer, result.message)
+                self._stock_refused(offer, result.message, retry=result.retry)
         Offer = self.env["marketplace.offer"]
         for vals, ids in groups.items():
             Offer.browse(ids).write(json.loads(vals))
@@ -171,8 +171,9 @@ class MarketplaceChannelStockSend(models.AbstractModel):
             vals["last_pushed_price"] = update.price
         return vals
 
-    def _stock_refused(self, offer, message):
-        offer.write({"state": "error", "error": message, "stock_dirty": False})
+    def _stock_refused(self, offer, message, retry=False):
+        """``retry``: the shop refused the call, not the item: the offer stays to send at the next run."""
+        offer.write({"state": "error", "error": message, "stock_dirty": retry})
         self.env["marketplace.sync.log"].sudo().create({
             "channel_id": self.id, "operation": self.env._("stock %(sku)s", sku=offer.seller_sku),
             "state": "error", "error": message})

@@ -133,3 +133,18 @@ class TestShopifyStock(ShopifySimulatorCase):
         self.sync()
         self.assertEqual(self.inv.quantity(MUG), 100)
         self.assertFalse(self.channel.offer_ids.filtered("stock_dirty"))
+
+    def test_batch_refused_by_idempotency_answers_fails_alone_and_is_sent_next_run(self):
+        """Shopify keeps answering IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED: the batch's offers are in error, the run
+        goes on (no pause, no run error); the next run sends them, each quantity once."""
+        sim.fail_idempotency(self.app, "IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED", times=4)  # first try + 3 retries
+        self.sync()
+        self.assertEqual(self.offer(MUG).state, "error")
+        self.assertIn("IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED", self.offer(MUG).error)
+        self.assertIn("after 4 attempt(s)", self.offer(MUG).error)
+        self.assertTrue(self.offer(MUG).stock_dirty, "kept to send: the shop refused the call, not the item")
+        self.assertFalse(self.channel.paused_until or self.channel.last_error, "the batch fails, not the run")
+        self.assertEqual(self.inv.updates, [], "nothing written by the failed attempts")
+        self.sync()
+        self.assertEqual((self.offer(MUG).state, self.inv.updates_of(MUG)), ("done", [100]))
+        self.assertFalse(self.channel.offer_ids.filtered("stock_dirty"))

@@ -1,9 +1,12 @@
-"""Shopify GraphQL Admin API: calls with cost-based throttling, order polling, fulfillment, refunds.
+"""Shopify GraphQL Admin API: the one GraphQL call path (orders, shipping, refunds and the stock sync of
+:mod:`.stock`), order polling, fulfillment, refunds.
 
-Throttling follows ``extensions.cost`` (shopify.dev/docs/api/usage/limits): before a call, when the
-bucket's ``currentlyAvailable`` points are fewer than the query's last ``requestedQueryCost``, the
-transport waits until ``restoreRate`` refills them; a ``THROTTLED`` error is waited out the same way
-and retried.
+Throttling, one policy for every call, from ``extensions.cost`` (shopify.dev/docs/api/usage/limits): before a
+call, when the bucket's ``currentlyAvailable`` points are fewer than the query's last ``requestedQueryCost``,
+the transport waits until ``restoreRate`` refills them; a ``THROTTLED`` answer is waited out the same way and
+sent again (the same document: a stock write keeps its ``@idempotent`` key). A wait longer than
+``max_wait``, or :data:`MAX_THROTTLE_RETRIES` throttled answers in a row, raise :class:`RateLimitedError`:
+the channel pauses (at most :data:`MAX_THROTTLE_PAUSE`) and the next run resumes.
 """
 from datetime import UTC
 
@@ -25,7 +28,7 @@ class ShopifyGraphqlMixin:
     _costs = None  # operation -> last requestedQueryCost
 
     def _graphql(self, document, variables, *, operation, retry=True):
-        """``data`` of one GraphQL call; ``errors`` raise, ``THROTTLED`` waits then retries."""
+        """``data`` of one GraphQL call; ``errors`` raise, ``THROTTLED`` waits then retries (module docstring)."""
         for _attempt in range(MAX_THROTTLE_RETRIES + 1):
             self._wait_for_points(operation)
             body = self._authorized(lambda token: decode_json_body(self.http.request(
@@ -44,11 +47,9 @@ class ShopifyGraphqlMixin:
         return body.get("data") or {}
 
     def _kept_throttling(self, operation):
-        """The run's error: the channel pauses until the whole bucket is refilled (at least 1 s)."""
+        """The run's error: the channel pauses until the whole bucket is refilled."""
         wait = self._refill(float((self._throttle or {}).get("maximumAvailable") or 0))
-        wait = min(max(wait, 1.0), MAX_THROTTLE_PAUSE)
-        return RateLimitedError(f"{operation}: rate limited: Shopify kept throttling the query, "
-                                f"retry after {wait:.0f}s", retry_after=wait)
+        return _rate_limited(operation, "Shopify kept throttling the query", wait)
 
     def _note_cost(self, operation, extensions):
         cost = (extensions or {}).get("cost") or {}
@@ -68,11 +69,13 @@ class ShopifyGraphqlMixin:
         return max(missing, 0) / rate
 
     def _wait_for_points(self, operation):
+        """Sleep until the points ``operation`` last cost are there; longer than ``max_wait``: the run pauses."""
         needed = (self._costs or {}).get(operation)
-        if self._throttle and needed:
-            delay = self._refill(needed)
-            if delay > 0:
-                self.sleep(min(delay, self.config.max_wait))
+        delay = self._refill(needed) if self._throttle and needed else 0
+        if delay > self.config.max_wait:
+            raise _rate_limited(operation, f"Shopify's cost bucket needs {delay:.0f}s for the query's points", delay)
+        if delay > 0:
+            self.sleep(delay)
 
     # -- orders ---------------------------------------------------------------------
     def _gql_order_pages(self, updated_from, updated_to=None):
@@ -157,6 +160,12 @@ class ShopifyGraphqlMixin:
                                retry=False)["refundCreate"]
         _raise_user_errors("create refund", result)
         return rest_order({"id": ORDER_GID.format(order_id), "refunds": [result.get("refund") or {}]})["refunds"][0]
+
+
+def _rate_limited(operation, why, wait):
+    """:class:`RateLimitedError` pausing the channel ``wait`` seconds (1 s to :data:`MAX_THROTTLE_PAUSE`)."""
+    wait = min(max(wait, 1.0), MAX_THROTTLE_PAUSE)
+    return RateLimitedError(f"{operation}: rate limited: {why}, retry after {wait:.0f}s", retry_after=wait)
 
 
 def _throttled(error):

@@ -9,21 +9,29 @@
   attempt of a batch, the same one when that request is sent again (throttled, timed out); prices through
   ``productVariantsBulkUpdate``, one call per product. The mutation is all-or-nothing: a refused item
   (``userErrors[].field`` names its index) is taken out and the rest sent again.
-- throttling: cost-based; a ``THROTTLED`` answer raises :class:`RateLimitedError` with the time the bucket
-  needs (``extensions.cost.throttleStatus``).
+- idempotency answers (``userErrors[].code``, enum ``InventorySetQuantitiesUserErrorCode``):
+  ``IDEMPOTENCY_CONCURRENT_REQUEST`` (a request with this key is still in progress: sent again with the
+  **same** key, so that it is applied once), ``IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED`` (nothing was applied: sent
+  again with a **new** key), at most :data:`IDEMPOTENCY_RETRIES` times; then, and at once on
+  ``IDEMPOTENCY_KEY_PARAMETER_MISMATCH``, only that batch fails: its items are errors a later run sends again
+  (after reading the shop: ``changeFromQuantity`` keeps a late first request from being applied twice).
+- every call goes through :meth:`ShopifyGraphqlMixin._graphql` (one throttling policy, see :mod:`.graphql`).
 """
 import uuid
 
-from marketplace_transport.exceptions import RateLimitedError, RemoteError
-from marketplace_transport.http import decode_json_body
+from marketplace_transport.exceptions import RemoteError
 from marketplace_transport.stock import CatalogVariant, StockResult, chunked
-
-from .graphql import _throttled
 
 #: items per ``inventorySetQuantities`` / ``nodes`` call (inferred: kept at the 250 of Shopify's page size)
 STOCK_BATCH = 250
-THROTTLE_RETRIES = 3
 STALE_CODES = ("COMPARE_QUANTITY_STALE", "CHANGE_FROM_QUANTITY_STALE")
+CONCURRENT = "IDEMPOTENCY_CONCURRENT_REQUEST"
+PREVIOUS_FAILED = "IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED"  # listed in 2026-10, not in 2026-01
+KEY_MISMATCH = "IDEMPOTENCY_KEY_PARAMETER_MISMATCH"
+#: **inferred** (Shopify's docs give neither a delay nor a count): the times a batch is sent again on the
+#: idempotency answers, and the seconds waited before sending the same key again after ``CONCURRENT``
+IDEMPOTENCY_RETRIES = 3
+IDEMPOTENCY_DELAY = 2.0
 LEVELS = "inventoryLevels(first: 20) { nodes { location { id } quantities(names: [\"available\"]) { name quantity } } }"
 CATALOG_QUERY = ("query($first: Int!, $after: String) { productVariants(first: $first, after: $after) { "
                  "nodes { id sku barcode price displayName product { id } inventoryItem { id " + LEVELS + " } } "
@@ -39,6 +47,15 @@ PRICE_MUTATION = ("mutation($productId: ID!, $variants: [ProductVariantsBulkInpu
                   "productVariants { id price } userErrors { code field message } } }")
 
 
+class BatchRefusedError(RemoteError):
+    """One ``inventorySetQuantities`` batch refused by Shopify's idempotency answers: only its items fail."""
+
+
+def _batch_message(error, attempts, quantities):
+    return (f"Shopify refused the stock batch ({quantities} quantities) after {attempts} attempt(s): "
+            f"{error.get('code')}: {error.get('message')}; a later run reads the shop and sends it again")
+
+
 def _levels(item):
     """{location id: available} of an inventory item node."""
     levels = {}
@@ -51,37 +68,11 @@ def _levels(item):
 class ShopifyStock:
     """Mixed into :class:`ShopifyTransport`: the stock sync methods (see the module's docstring)."""
 
-    def _stock_graphql(self, query, variables, operation):
-        """One GraphQL call; a throttled one waits for the bucket (up to ``max_wait``) and is sent again,
-        :data:`THROTTLE_RETRIES` times, then raises :class:`RateLimitedError` (the run pauses)."""
-        for _attempt in range(THROTTLE_RETRIES + 1):
-            body = decode_json_body(self._call("POST", "graphql.json", operation=operation, json={
-                "query": query, "variables": variables}), operation, "Shopify")
-            wait = self._throttle_wait(body)
-            if wait is None or wait > self.config.max_wait:
-                break
-            self.sleep(wait)
-        if wait is not None:
-            raise RateLimitedError("Shopify: GraphQL cost limit reached", retry_after=wait)
-        if body.get("errors"):
-            raise RemoteError(f"Shopify GraphQL error: {body['errors'][0].get('message')}")
-        return body.get("data") or {}
-
-    @staticmethod
-    def _throttle_wait(body):
-        """Seconds until the bucket holds the query's cost, None when the call was not throttled."""
-        if not any(_throttled(e) for e in body.get("errors") or []):
-            return None
-        cost = (body.get("extensions") or {}).get("cost") or {}
-        status = cost.get("throttleStatus") or {}
-        missing = float(cost.get("requestedQueryCost") or 10) - float(status.get("currentlyAvailable", 0))
-        return max(1.0, missing / max(float(status.get("restoreRate", 50)), 0.001))
-
     # -- catalogue --------------------------------------------------------------------
     def iter_catalog_pages(self):
         variables = {"first": STOCK_BATCH, "after": None}
         while True:
-            page = self._stock_graphql(CATALOG_QUERY, variables, "list variants")["productVariants"]
+            page = self._graphql(CATALOG_QUERY, variables, operation="list variants")["productVariants"]
             yield [self._catalog_variant(node) for node in page["nodes"]]
             if not page["pageInfo"]["hasNextPage"]:
                 return
@@ -99,7 +90,7 @@ class ShopifyStock:
     def read_stock(self, updates):
         found = {}
         for chunk in chunked(updates, STOCK_BATCH):
-            data = self._stock_graphql(READ_QUERY, {"ids": [u.inventory_ref for u in chunk]}, "read stock")
+            data = self._graphql(READ_QUERY, {"ids": [u.inventory_ref for u in chunk]}, operation="read stock")
             levels = {node["id"]: _levels(node) for node in data.get("nodes") or [] if node}
             for update in chunk:
                 if update.inventory_ref in levels:
@@ -114,13 +105,16 @@ class ShopifyStock:
             yield from (r for r in results.values() if r.state != "done")
 
     def _set_quantities(self, chunk):
-        """{key: StockResult}; the refused rows named by ``userErrors`` are left out and the rest sent again."""
+        """{key: StockResult}; the refused rows named by ``userErrors`` are left out and the rest sent again;
+        a batch the idempotency answers keep refusing fails alone (module docstring)."""
         results, todo = {}, list(chunk)
         while todo:
             rows = [(u, loc, qty) for u in todo for loc, qty in u.quantities.items()]
-            document = SET_MUTATION % self._idempotency_key()  # one key per attempt, kept by its retries
-            payload = self._stock_graphql(document, {"input": self._set_input(rows)}, "set stock")
-            errors = payload["inventorySetQuantities"]["userErrors"]
+            try:
+                errors = self._send_quantities(rows)
+            except BatchRefusedError as exc:
+                results.update({u.key: StockResult(u.key, "error", exc.message, retry=True) for u in todo})
+                break
             if not errors:
                 results.update({u.key: StockResult(u.key, "done", quantities=dict(u.quantities)) for u in todo})
                 break
@@ -128,6 +122,28 @@ class ShopifyStock:
             results.update(refused)
             todo = [u for u in todo if u.key not in refused]
         return results
+
+    def _send_quantities(self, rows):
+        """``userErrors`` of one ``inventorySetQuantities`` of ``rows``, sent again on the idempotency answers."""
+        key, variables = self._idempotency_key(), {"input": self._set_input(rows)}
+        for attempt in range(1, IDEMPOTENCY_RETRIES + 2):
+            payload = self._graphql(SET_MUTATION % key, variables, operation="set stock")["inventorySetQuantities"]
+            error = next((e for e in payload["userErrors"] if e.get("code") in (CONCURRENT, PREVIOUS_FAILED,
+                                                                                KEY_MISMATCH)), None)
+            if error is None:
+                return payload["userErrors"]
+            if error["code"] == KEY_MISMATCH:
+                break
+            if attempt <= IDEMPOTENCY_RETRIES:
+                key = self._next_key(error["code"], key)
+        raise BatchRefusedError(_batch_message(error, attempt, len(rows)))
+
+    def _next_key(self, code, key):
+        """The same key while a request with it may still be running, a new one after a failed attempt."""
+        if code == CONCURRENT:
+            self.sleep(IDEMPOTENCY_DELAY)
+            return key
+        return self._idempotency_key()
 
     @staticmethod
     def _idempotency_key():
@@ -159,7 +175,8 @@ class ShopifyStock:
                 by_product.setdefault(update.product_ref, []).append(update)
         for product_ref, group in by_product.items():
             variants = [{"id": u.variant_ref, "price": f"{u.price:.2f}"} for u in group]
-            data = self._stock_graphql(PRICE_MUTATION, {"productId": product_ref, "variants": variants}, "set prices")
+            data = self._graphql(PRICE_MUTATION, {"productId": product_ref, "variants": variants},
+                                 operation="set prices")
             errors = data["productVariantsBulkUpdate"]["userErrors"]
             for update in group:
                 if errors:

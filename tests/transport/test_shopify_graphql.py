@@ -118,12 +118,13 @@ def test_cost_throttling_waits_for_points_and_retries_throttled(shop):
     assert not any("THROTTLED" in (e.error or "") for e in shop.exchanges)
     bucket = sim.CostBucket(maximum=300.0, restore_rate=0.001)
     shop.state["cost_bucket"] = bucket
-    bucket.available = 150.0  # fewer points than a page costs: THROTTLED
+    bucket.available = 150.0  # fewer points than a page costs: THROTTLED, 50 points missing at 0.001/s
     throttled = shop.transport(page_size=2)
     shop.sleeps.clear()
-    with pytest.raises(Exception, match="kept throttling"):
+    with pytest.raises(RateLimitedError, match="rate limited: Shopify's cost bucket needs 50000s") as caught:
         list(throttled.iter_order_pages(START))
-    assert len(shop.sleeps) == 5 and throttled.last_call_limit[1] == 300.0
+    assert shop.sleeps == [], "a wait longer than max_wait is not slept: the run pauses"
+    assert caught.value.retry_after == 600 and throttled.last_call_limit[1] == 300.0
 
 
 def test_persistent_throttling_pauses_for_the_refill_and_is_logged(shop):

@@ -79,7 +79,9 @@ def test_shopify_compare_and_set_marks_a_raced_item_stale():
 
 def test_shopify_throttle_waits_then_raises_with_the_documented_shape():
     throttled = json.loads((FIXTURES / "shopify" / "throttled.response.json").read_text())
-    assert ShopifyStock._throttle_wait(throttled) == pytest.approx(1.0)
+    offline = _transport(_shops()[0], "http://127.0.0.1:9")
+    offline._note_cost("list variants", throttled["extensions"])
+    assert offline._refill(offline._costs["list variants"]) == pytest.approx((10 - 4) / 100.0)
     shop, sleeps = _shops()[0], []
     with serve_simulator(shopify, **shop.options) as (app, server):
         app.state[shopify.NAME]["cost_bucket"] = shopify.CostBucket(maximum=5, restore_rate=0.01)
@@ -125,7 +127,7 @@ def _set_call(transport, rows, key=None, **fields):
     quantities = [dict({"inventoryItemId": f"gid://shopify/InventoryItem/{n}", "locationId": shopify.LOCATION,
                         "quantity": qty}, **fields) for n, qty in rows]
     variables = {"input": {"name": "available", "reason": "correction", "quantities": quantities}}
-    return transport._stock_graphql(document, variables, "set stock")["inventorySetQuantities"]["userErrors"]
+    return transport._graphql(document, variables, operation="set stock")["inventorySetQuantities"]["userErrors"]
 
 
 def test_shopify_simulator_follows_the_api_version_of_the_url():

@@ -3,16 +3,17 @@
 Served operations, recognised by their root field as documented: ``productVariants`` (cursor pages,
 ``first`` <= 250), ``nodes(ids:)`` of InventoryItem (<= 250 ids), ``inventorySetQuantities`` (all or
 nothing: any ``userErrors`` entry, with its ``field`` path, leaves every quantity unchanged; the version
-in the URL decides the check, see :func:`_set_request_error`), ``productVariantsBulkUpdate`` (prices). Cost-based
+in the URL decides the check, see :func:`_set_request_error`; the ``@idempotent`` key and its answers in
+:mod:`.idempotency`), ``productVariantsBulkUpdate`` (prices). Cost-based
 throttling: each call costs :data:`QUERY_COST` points of a bucket of ``maximumAvailable`` restored at
 ``restoreRate`` per second; an empty bucket answers ``THROTTLED`` with ``extensions.cost.throttleStatus``.
 """
-import copy
 import re
 
 from ..inventory_store import SimVariant, reset_store, store
 from ..server import Response
 from .api import _state
+from .idempotency import IDEMPOTENT, idempotent
 
 NAME = "shopify"
 LOCATION = "gid://shopify/Location/1"
@@ -22,7 +23,6 @@ QUERY_COST = 10
 #: ``@idempotent(key:)`` directive, and no longer has ``compareQuantity`` (shopify.dev changelog
 #: "concurrency-protection-features"); 2026-01 has ``changeFromQuantity`` and an optional directive
 CAS_VERSION = (2026, 4)
-IDEMPOTENT = re.compile(r'@idempotent\s*\(\s*key:\s*"([^"]+)"\s*\)')
 ROOTS = ("inventorySetQuantities", "productVariantsBulkUpdate", "productVariants", "nodes")
 
 
@@ -99,23 +99,6 @@ def _set_request_error(body, version):
         if "changeFromQuantity" not in row:
             return f"quantities.{index}.changeFromQuantity is required as of 2026-04 (null opts out)"
     return ""
-
-
-def _idempotent(app, body, run):
-    """``run()`` once per ``@idempotent`` key: the same key with the same variables answers the first
-    result again (nothing written twice); with other variables ``IDEMPOTENCY_KEY_PARAMETER_MISMATCH``."""
-    match = IDEMPOTENT.search(body.get("query") or "")
-    if not match:
-        return run()
-    key, variables = match.group(1), body.get("variables") or {}
-    seen = _state(app).setdefault("idempotency", {})
-    if key not in seen:
-        seen[key] = (copy.deepcopy(variables), run())
-    elif seen[key][0] != variables:
-        return {"inventorySetQuantities": {"inventoryAdjustmentGroup": None, "userErrors": [{
-            "code": "IDEMPOTENCY_KEY_PARAMETER_MISMATCH", "field": None,
-            "message": "The same idempotency key cannot be used with different operation parameters."}]}}, ""
-    return seen[key][1]
 
 
 def _set_quantities(app, variables):
@@ -196,7 +179,7 @@ def stock_graphql(app, body, version=""):
     variables = body.get("variables") or {}
     if root == "inventorySetQuantities":
         error = _set_request_error(body, version)
-        data, error = (None, error) if error else _idempotent(app, body, lambda: _set_quantities(app, variables))
+        data, error = (None, error) if error else idempotent(app, body, lambda: _set_quantities(app, variables))
     else:
         data, error = HANDLERS[root](app, variables)
     return _answer(app, data) if error == "" else Response(200, {"errors": [{"message": error}]})
