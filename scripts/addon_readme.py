@@ -1,9 +1,15 @@
 #!/usr/bin/env python3
-"""Build each addon's README.md from its ``readme/`` fragments (OCA fragment names).
+"""Build each addon's README.md and static/description/index.html from its ``readme/`` fragments.
 
-    python3 scripts/addon_readme.py               write the README.md of every addon that has readme/
-    python3 scripts/addon_readme.py --check       write nothing; exit 1 naming each stale README.md
-    python3 scripts/addon_readme.py ADDON_DIR...  only these addons
+    .venv-lint/bin/python scripts/addon_readme.py               write the files of every addon with readme/
+    .venv-lint/bin/python scripts/addon_readme.py --check       write nothing; exit 1 naming each stale file
+    .venv-lint/bin/python scripts/addon_readme.py ADDON_DIR...  only these addons
+
+The fragments follow the OCA's names. Odoo shows an addon's ``static/description/index.html`` on its
+Apps page (``ir.module.module.description_html``) and, without one, parses README.md as
+reStructuredText, which garbles Markdown: like the OCA's, the index.html is committed, the README.md
+rendered as HTML by Python-Markdown (``tables`` and ``fenced_code``; pinned in lint-requirements.txt,
+so installed in .venv-lint by scripts/lint.sh).
 
 The title is the manifest's ``name``, followed by its ``summary``. Each fragment ``readme/NAME.md``
 becomes one ``##`` section, in this order: DESCRIPTION, CONFIGURE, USAGE, the other fragments
@@ -16,6 +22,12 @@ import ast
 import re
 import sys
 from pathlib import Path
+
+try:
+    import markdown
+except ImportError:  # the linters' venv has it: scripts/lint.sh installs lint-requirements.txt
+    sys.exit("scripts/addon_readme.py needs Python-Markdown: run it with .venv-lint/bin/python "
+             "(bash scripts/lint.sh installs it)")
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = "<!-- Generated from readme/ by scripts/addon_readme.py: edit the fragments, then run the script. -->"
@@ -30,6 +42,8 @@ TITLES = {
 }
 FENCE = re.compile(r"^\s*(```|~~~)")
 HEADING = re.compile(r"^#{1,5} ")
+INDENT = re.compile(r"^ +")
+MARKDOWN_EXTENSIONS = ("tables", "fenced_code")
 
 
 def fragment_order(name):
@@ -71,6 +85,30 @@ def render_readme(addon):
     return "\n\n".join(part.strip() for part in parts) + "\n"
 
 
+def widen_indents(lines):
+    """Double the indentation outside fenced code: Python-Markdown nests lists by four spaces, GitHub by two."""
+    in_fence = False
+    for line in lines:
+        if FENCE.match(line):
+            in_fence = not in_fence
+            yield line
+        else:
+            yield line if in_fence else INDENT.sub(lambda match: match.group() * 2, line)
+
+
+def render_html(readme):
+    """The static/description/index.html text of an addon: its README.md text rendered as HTML."""
+    source = "\n".join(widen_indents(readme.removeprefix(HEADER).splitlines()))
+    body = markdown.markdown(source, extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
+    return f"{HEADER}\n{body}\n"
+
+
+def generated_files(addon):
+    """``(path, text)`` of each file generated for an addon: README.md and static/description/index.html."""
+    readme = render_readme(addon)
+    return [(addon / "README.md", readme), (addon / "static" / "description" / "index.html", render_html(readme))]
+
+
 def find_addons(paths):
     """Addon directories to handle: the given ones, else every addon of the repository with readme/."""
     candidates = [Path(path) for path in paths] or sorted(path.parent for path in ROOT.glob("*/__manifest__.py"))
@@ -86,23 +124,19 @@ def display(path):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="write nothing, exit 1 when a README.md is stale")
+    parser.add_argument("--check", action="store_true", help="write nothing, exit 1 when a generated file is stale")
     parser.add_argument("addons", nargs="*", help="addon directories (default: every addon with readme/)")
     args = parser.parse_args(argv)
-    stale = []
-    for addon in find_addons(args.addons):
-        readme, text = addon / "README.md", render_readme(addon)
-        current = readme.read_text(encoding="utf-8") if readme.is_file() else None
-        if current == text:
-            continue
-        stale.append(readme)
-        if not args.check:
-            readme.write_text(text, encoding="utf-8")
-            print(f"wrote {display(readme)}")
-    if args.check and stale:
-        for readme in stale:
-            print(f"{display(readme)} is stale: run python3 scripts/addon_readme.py", file=sys.stderr)
-        return 1
+    stale = [(path, text) for addon in find_addons(args.addons) for path, text in generated_files(addon)
+             if not path.is_file() or path.read_text(encoding="utf-8") != text]
+    if args.check:
+        for path, _text in stale:
+            print(f"{display(path)} is stale: run .venv-lint/bin/python scripts/addon_readme.py", file=sys.stderr)
+        return 1 if stale else 0
+    for path, text in stale:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {display(path)}")
     return 0
 
 
