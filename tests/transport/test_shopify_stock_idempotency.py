@@ -12,7 +12,8 @@ from transport_testing import build_transport, serve_simulator
 from marketplace_transport import StockUpdate, get_transport_class
 from marketplace_transport.shopify import stock
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "shopify" / "inventorySetQuantities.idempotency.response.json"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "shopify"
+FIXTURE = FIXTURES / "inventorySetQuantities.idempotency.response.json"
 ATTEMPTS = stock.IDEMPOTENCY_RETRIES + 1
 
 
